@@ -1,0 +1,21 @@
+// The command table. One row per command; each command lives in its own cmd_*.cc file.
+#include "cli/command.h"
+#include "cli/commands.h"
+
+namespace wisp::cli {
+
+std::span<const Command> commands() {
+  static const Command k_commands[] = {
+      {"keygen", "Create a signing key pair (--apk NAME for apk RSA keys)", cmd_keygen},
+      {"pkg create", "Build a signed .apk from a directory", cmd_pkg_create},
+      {"pkg info", "Show a package's metadata and files", cmd_pkg_info},
+      {"pkg verify", "Verify a package's signature and checksums", cmd_pkg_verify},
+      {"pkg vercmp", "Compare two versions (prints <, = or >)", cmd_pkg_vercmp},
+      {"index create", "Write a signed APKINDEX.tar.gz from packages", cmd_index_create},
+      {"index show", "List the packages of an APKINDEX", cmd_index_show},
+      {"index verify", "Verify an APKINDEX signature", cmd_index_verify},
+  };
+  return k_commands;
+}
+
+}  // namespace wisp::cli

@@ -1,0 +1,18 @@
+// Entry points of the commands in the table (cli/commands.cc).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace wisp::cli {
+
+int cmd_keygen(const std::string& prog, std::vector<std::string> args);
+int cmd_pkg_create(const std::string& prog, std::vector<std::string> args);
+int cmd_pkg_info(const std::string& prog, std::vector<std::string> args);
+int cmd_pkg_verify(const std::string& prog, std::vector<std::string> args);
+int cmd_pkg_vercmp(const std::string& prog, std::vector<std::string> args);
+int cmd_index_create(const std::string& prog, std::vector<std::string> args);
+int cmd_index_show(const std::string& prog, std::vector<std::string> args);
+int cmd_index_verify(const std::string& prog, std::vector<std::string> args);
+
+}  // namespace wisp::cli

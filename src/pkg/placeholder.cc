@@ -1,0 +1,1 @@
+namespace wisp::io { int placeholder_pkg(); }
