@@ -1,1 +1,0 @@
-namespace wisp::io { int placeholder_pkg(); }
