@@ -12,8 +12,11 @@
 
 namespace wisp::pkg::apk {
 
-/// Parses APKINDEX text (also accepts installed-db text, ignoring file lines). Unknown lowercase
-/// letters are ignored; an unknown uppercase letter is kept as a flag on the entry... see index.cc.
+/// Parses APKINDEX text (also accepts installed-db text: r:/q: are read, file lines ignored).
+/// Unknown lowercase letters are ignored; any other unknown letter sets the entry's
+/// `uninstallable` flag (apk-tools' rule), the entry is still returned. Errc::bad_format with
+/// the line number for a line that is not `X:value`, a bad number in S I t k q, or a block
+/// without P or V. Lists are split on whitespace; C is kept as written; CRLF is tolerated.
 Result<std::vector<PackageInfo>> parse_index_text(std::string_view text);
 
 /// Writes entries in apk-tools' letter order (C P V A S I T U L o m t c k D p i), one block each.
@@ -38,12 +41,16 @@ struct IndexReadOptions {
 
 /// Reads APKINDEX.tar.gz bytes: signature member(s), then one member with DESCRIPTION and
 /// APKINDEX. With a keyring, at least one signature must verify with a trusted key over the
-/// compressed bytes of the index member (Errc::bad_signature otherwise).
+/// compressed bytes of the index member (Errc::bad_signature otherwise, naming the signers and
+/// the keyring's keys); the index text is only parsed after that. Errc::bad_format for a
+/// broken gzip/tar layout, more than one member after the signatures, or no APKINDEX entry.
 Result<Index> read_index(std::string_view bytes, IndexReadOptions options);
 Result<Index> load_index(const std::filesystem::path& path, IndexReadOptions options);
 
 /// Writes a signed APKINDEX.tar.gz: a cut tar with `.SIGN.RSA256.<key>` gzip member followed by
 /// the index member (DESCRIPTION first, then APKINDEX; mtime = `mtime`, root:root 0644).
+/// With a null key only the index member is written (unsigned). `signatures` and
+/// `signed_key` of `index` are ignored.
 Result<std::string> write_index(const Index& index, const PrivateKey* key, int64_t mtime,
                                 SignAlg alg = SignAlg::rsa_sha256);
 

@@ -30,8 +30,11 @@ class PublicKey {
   /// Errc::bad_signature unless `signature` is a valid PKCS#1 v1.5 signature of `data`.
   Status verify(SignAlg alg, std::string_view data, std::string_view signature) const;
   std::string pem() const;
+  /// The RSA modulus size in bits (0 for a default-constructed key).
+  int bits() const;
 
  private:
+  friend class PrivateKey;
   std::string m_name;
   std::shared_ptr<void> m_key;  // EVP_PKEY
 };
@@ -41,7 +44,8 @@ class PrivateKey {
   static Result<PrivateKey> from_pem(std::string name, std::string_view pem);
   /// Loads NAME.rsa; the key name is the file name + ".pub" (melange's convention).
   static Result<PrivateKey> load(const std::filesystem::path& path);
-  /// Generates an RSA key (4096 bits by default).
+  /// Generates an RSA key (4096 bits by default; Errc::usage outside 2048..16384).
+  /// `name` is the public key's file name, e.g. "mykey.rsa.pub".
   static Result<PrivateKey> generate(std::string name, int bits = 4096);
 
   /// The name of the matching public key file, e.g. "melange.rsa.pub".
@@ -68,9 +72,14 @@ class Keyring {
   const PublicKey* find(std::string_view name) const;
   bool empty() const { return m_keys.empty(); }
   const std::vector<PublicKey>& keys() const { return m_keys; }
+  /// The files and directories keys were loaded from, for error messages.
+  const std::vector<std::filesystem::path>& sources() const { return m_sources; }
+  /// "a.rsa.pub, b.rsa.pub (from DIR, FILE)" or "no keys (looked in DIR)": for error messages.
+  std::string describe() const;
 
  private:
   std::vector<PublicKey> m_keys;
+  std::vector<std::filesystem::path> m_sources;
 };
 
 }  // namespace wisp::pkg::apk

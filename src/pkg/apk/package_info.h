@@ -39,6 +39,9 @@ struct PackageInfo {
   std::string checksum;     // C: identity as written, normally "Q1" + base64(sha1(control))
   // .PKGINFO keys wisp does not model, kept in order so a round trip loses nothing.
   std::vector<std::pair<std::string, std::string>> extra;
+  // Set by parse_index_text when a block carries an uppercase letter wisp does not know: like
+  // apk-tools, such a package is listed but must never be installed (a newer format feature).
+  bool uninstallable = false;
 };
 
 /// Parses `.PKGINFO` text. Errc::bad_format (with the line number) for lines that are not
@@ -46,6 +49,20 @@ struct PackageInfo {
 Result<PackageInfo> parse_pkginfo(std::string_view text);
 
 /// Writes `.PKGINFO` in melange's field order; empty optional fields are left out.
+/// pkgname, pkgver and size are always written; a license is one line; lists are one line per
+/// item except `install_if` and `triggers`, which are one space-separated line each (as abuild
+/// and melange write them). A newline inside a value is written as a space.
 std::string format_pkginfo(const PackageInfo& info);
+
+enum class IndexBlockKind {
+  index,         // APKINDEX: C P V A S I T U L o m t c k D p i
+  installed_db,  // lib/apk/db/installed header: the index letters, then r: and q:
+};
+
+/// Writes the header lines of one APKINDEX / installed-db block in apk-tools' letter order,
+/// each ending in '\n', *without* the blank line that ends a block (an installed-db writer
+/// appends its F:/R: file lines first). Empty fields are left out; S and I are always written;
+/// t only when build_time is set; k only when set and non-zero.
+std::string format_index_block(const PackageInfo& info, IndexBlockKind kind = IndexBlockKind::index);
 
 }  // namespace wisp::pkg::apk
