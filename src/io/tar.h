@@ -2,6 +2,9 @@
 // The writer is deterministic: it writes exactly the fields it is given, so callers control
 // mtimes and ownership. The reader checks checksums, refuses truncation and enforces limits;
 // it does not judge paths (see io/safe_path.h), because policies differ by caller.
+//
+// Directories: the writer stores directory names with a trailing '/' (as GNU tar does) and
+// the reader strips trailing slashes, so TarEntry::path never ends in '/' either way.
 #pragma once
 
 #include <cstdint>
@@ -37,9 +40,10 @@ struct TarEntry {
   std::string link_target;   // symlink target or hardlink source path
   uint32_t devmajor = 0;
   uint32_t devminor = 0;
-  uint64_t size = 0;         // content size (regular files only)
-  // PAX records other than those mapped to the fields above, e.g.
-  // "APK-TOOLS.checksum.SHA1" or "SCHILY.xattr.security.capability". Sorted, so output is stable.
+  uint64_t size = 0;         // content size (regular files only; 0 for every other type)
+  // PAX records other than those mapped to the fields above (path, linkpath, size, uid, gid,
+  // uname, gname, mtime), e.g. "APK-TOOLS.checksum.SHA1", "SCHILY.xattr.security.capability",
+  // "atime". Sorted, so output is stable. Values are kept as stored, empty ones included.
   std::map<std::string, std::string> pax;
 };
 
@@ -56,9 +60,14 @@ class TarReader {
  public:
   explicit TarReader(std::string_view input, TarReaderOptions options = {});
 
-  /// The next entry, or nullopt at the end of the archive. PAX and GNU long-name headers are
-  /// folded into the entry they describe. Errc::bad_format on a bad checksum, a missing
-  /// ustar magic, truncation or garbage after the end marker; Errc::too_large past the limits.
+  /// The next entry, or nullopt at the end of the archive. PAX 'x' and GNU 'L'/'K' headers are
+  /// folded into the entry they describe; PAX 'g' headers are checked and ignored. Type '\0'
+  /// and '7' read as regular files ('\0' with a trailing '/' as a directory). PAX mtimes
+  /// keep whole seconds (rounded down). Errc::bad_format on a bad checksum, a missing ustar
+  /// magic, truncation, a malformed PAX record, a non-file entry with content, a lone zero
+  /// block or anything but zero bytes after the end marker; Errc::unsupported for other entry
+  /// types (GNU sparse, volume labels, ...); Errc::too_large past the limits. After an error
+  /// every further call fails too.
   Result<std::optional<TarEntry>> next();
   /// Content of the entry last returned by next() (empty for non-files).
   std::string_view content() const { return m_content; }
@@ -71,20 +80,35 @@ class TarReader {
   size_t m_offset = 0;
   std::string_view m_content;
   bool m_done = false;
+  bool m_failed = false;
+
+  Result<std::optional<TarEntry>> read_next();
 };
 
 struct TarWriterOptions {
   /// Always emit a PAX header for an entry carrying PAX records; otherwise only when a field
-  /// does not fit ustar (long path, large size, uid beyond octal range, ...).
+  /// does not fit ustar (long path, large size, uid beyond octal range, ...). When false,
+  /// every entry gets a PAX header with at least its `path` record.
   bool pax_only_when_needed = true;
 };
 
-/// Writes a tar stream to a Sink. Headers are ustar ("ustar\0" "00") with PAX 'x' records
-/// when needed; PAX header names follow "<dir>/PaxHeaders.0/<base>" like GNU tar and melange.
+/// Writes a tar stream to a Sink. Headers are ustar ("ustar\0" "00", octal fields zero-padded
+/// with a trailing NUL, the prefix field unused) with a PAX 'x' header before the entry when
+/// needed: a path or link target over 100 bytes, size >= 8 GiB, uid/gid above 07777777, an
+/// mtime that is negative or above 11 octal digits, uname/gname over 31 bytes, or any
+/// entry.pax records. The ustar fields then hold a truncated name/link/user name or 0.
+/// PAX records come sorted by key; the PAX header is named "<dir>/PaxHeaders.0/<base>"
+/// ("PaxHeaders.0/<base>" at top level, like melange), mode 0644, with the entry's mtime,
+/// uid and gid and empty uname/gname.
 class TarWriter {
  public:
   explicit TarWriter(Sink& sink, TarWriterOptions options = {});
   /// Writes a header and, for regular files, `content` (must be entry.size bytes) + padding.
+  /// Hardlinks and symlinks take entry.link_target; devices devmajor/devminor.
+  /// Errc::usage for an empty path, a NUL in path, link target, uname or gname, content whose size is not
+  /// entry.size (or any content/size for a non-file), mode above 07777, an unknown type, or a
+  /// PAX key that is empty, contains '=' or NUL, or names a mapped field ("path", "size", ...);
+  /// Errc::unsupported for device numbers above 07777777; errors of the Sink as they are.
   Status add(const TarEntry& entry, std::string_view content = {});
   /// Writes the two zero blocks that end an archive. Callers writing an APK signature or
   /// control tar simply don't call it.
