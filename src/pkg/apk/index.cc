@@ -28,9 +28,10 @@ std::string_view strip_cr(std::string_view line) {
 }
 
 void set_words(std::vector<std::string>& out, std::string_view value) {
+  auto words = split_whitespace(value);
   // apko writes an empty install_if as a Go-printed slice, "[]".
-  if (value == "[]") return;
-  for (auto word : split_whitespace(value)) out.emplace_back(word);
+  if (words.size() == 1 && words[0] == "[]") return;
+  for (auto word : words) out.emplace_back(word);
 }
 
 /// The signatures of a member whose tar starts with a `.SIGN.` entry, or nullopt if it does not.
