@@ -250,11 +250,15 @@ Result<Package> read_package(std::string_view bytes, const PackageReadOptions& o
   io::TarReader reader(stream, tar_options);
   std::vector<RawEntry> entries;
   std::set<size_t> entry_starts;
+  size_t end_marker_at = 0;
   for (;;) {
     size_t start = reader.offset();
     entry_starts.insert(start);
     TRY_ASSIGN_CTX(auto next, reader.next(), "tar entry at offset {} of the decompressed stream", start);
-    if (!next) break;
+    if (!next) {
+      end_marker_at = start;
+      break;
+    }
     if (entries.size() >= options.limits.max_entries)
       return fail(Errc::too_large, "more than {} tar entries", options.limits.max_entries);
     entries.push_back(RawEntry{std::move(*next), reader.content(), start, member_of(starts, start)});
@@ -280,6 +284,10 @@ Result<Package> read_package(std::string_view bytes, const PackageReadOptions& o
     return fail(Errc::bad_format,
                 "{} gzip members after the signature; expected exactly one control and one data member",
                 members.size() - control_member);
+
+  // apk-tools stops reading at the end-of-archive marker, so it must be in the data member.
+  if (end_marker_at < starts[control_member + 1])
+    return fail(Errc::bad_format, "end-of-archive marker before the data member");
 
   Package pkg;
   std::vector<bool> member_used(members.size(), false);

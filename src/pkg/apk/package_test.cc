@@ -694,6 +694,14 @@ TEST(PackageHostile, Layout) {
   craft.control_end_marker = true;  // apk-tools would stop before the data
   EXPECT_EQ(read_error(craft).code, Errc::bad_format);
 
+  {  // the end marker in the control member and an empty data member
+    std::string control = io::gzip_compress(
+        tar_of({file(".PKGINFO", "pkgname = a\npkgver = 1-r0\n", false)}, true));
+    auto r = read_package(control + io::gzip_compress(""), {});
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("end-of-archive"), std::string::npos) << r.error().message;
+  }
+
   craft = Craft{};
   craft.split_data = true;
   Error e = read_error(craft);
