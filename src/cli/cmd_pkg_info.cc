@@ -151,7 +151,7 @@ void print_human(const Package& pkg, bool verified, bool list_files) {
   row("checksum", i.checksum);
   if (pkg.signatures.empty()) row("signature", "none (unsigned package)");
   for (const auto& s : pkg.signatures) {
-    std::string state = !verified ? "not verified (no --keyring)"
+    std::string state = !verified ? "not verified: no --keyring"
                         : s.key_name == pkg.signed_key ? "verified" : "not checked";
     row("signature", fmt::format(".SIGN.{}.{} ({})", sign_alg_tag(s.alg), s.key_name, state));
   }

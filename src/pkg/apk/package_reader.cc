@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <map>
-#include <set>
 
 #include "base/digest.h"
 #include "base/encoding.h"
@@ -32,8 +31,8 @@ constexpr std::array<std::string_view, 7> k_script_names = {
 struct RawEntry {
   io::TarEntry entry;
   std::string_view content;
-  size_t start = 0;  // offset of its first header block in the decompressed stream
-  size_t member = 0;
+  size_t start = 0;   // offset of its first header block in its member's tar
+  size_t member = 0;  // index of the gzip member holding it
 };
 
 std::string_view type_name(io::TarType type) {
@@ -55,12 +54,6 @@ Result<std::string> parse_checksum_record(std::string_view value) {
   if (!raw || raw->size() != 20)
     return fail(Errc::bad_format, "malformed {} record '{}'", k_checksum_record, value);
   return raw;
-}
-
-/// Index of the member holding decompressed offset `pos`.
-size_t member_of(const std::vector<size_t>& starts, size_t pos) {
-  auto it = std::upper_bound(starts.begin(), starts.end(), pos);
-  return static_cast<size_t>(it - starts.begin()) - 1;
 }
 
 Status verify_signature(Package& pkg, std::string_view signed_bytes, const Keyring& keyring) {
@@ -235,40 +228,29 @@ Result<Package> read_package(std::string_view bytes, const PackageReadOptions& o
     return fail(Errc::bad_format, "{} gzip member(s); a package has at least control and data",
                 members.size());
 
-  // apk-tools parses the joined members as one tar stream; so do we, remembering where each
-  // member starts so that entries can be attributed to members.
-  std::string stream;
-  std::vector<size_t> starts;
-  for (const auto& m : members) {
-    starts.push_back(stream.size());
-    stream += m.data;
-  }
-
-  io::TarReaderOptions tar_options;
-  tar_options.max_entry_size = options.limits.max_decompressed;
-  tar_options.require_end_marker = true;
-  io::TarReader reader(stream, tar_options);
+  // apk-tools parses the joined members as one tar stream. Hashes cover whole members, so
+  // wisp requires each member to hold whole entries and parses them one by one (no copy).
+  // Only the last member may end with the end-of-archive marker: apk-tools stops reading there.
   std::vector<RawEntry> entries;
-  std::set<size_t> entry_starts;
-  size_t end_marker_at = 0;
-  for (;;) {
-    size_t start = reader.offset();
-    entry_starts.insert(start);
-    TRY_ASSIGN_CTX(auto next, reader.next(), "tar entry at offset {} of the decompressed stream", start);
-    if (!next) {
-      end_marker_at = start;
-      break;
+  for (size_t m = 0; m < members.size(); ++m) {
+    const std::string& tar = members[m].data;
+    const bool last = m + 1 == members.size();
+    io::TarReaderOptions tar_options;
+    tar_options.max_entry_size = options.limits.max_decompressed;
+    tar_options.require_end_marker = last;
+    io::TarReader reader(tar, tar_options);
+    for (;;) {
+      size_t start = reader.offset();
+      TRY_ASSIGN_CTX(auto next, reader.next(), "gzip member {}: tar entry at offset {}", m, start);
+      if (!next) {
+        if (!last && start != tar.size())
+          return fail(Errc::bad_format, "gzip member {}: end-of-archive marker before the data member", m);
+        break;
+      }
+      if (entries.size() >= options.limits.max_entries)
+        return fail(Errc::too_large, "more than {} tar entries", options.limits.max_entries);
+      entries.push_back(RawEntry{std::move(*next), reader.content(), start, m});
     }
-    if (entries.size() >= options.limits.max_entries)
-      return fail(Errc::too_large, "more than {} tar entries", options.limits.max_entries);
-    entries.push_back(RawEntry{std::move(*next), reader.content(), start, member_of(starts, start)});
-  }
-  entry_starts.insert(stream.size());
-
-  // Hashes cover whole members, so each member must hold whole entries.
-  for (size_t i = 1; i < starts.size(); ++i) {
-    if (!entry_starts.contains(starts[i]))
-      return fail(Errc::bad_format, "gzip member {} does not start at a tar entry boundary", i);
   }
 
   // The control member is the one holding the first non-signature entry.
@@ -284,10 +266,6 @@ Result<Package> read_package(std::string_view bytes, const PackageReadOptions& o
     return fail(Errc::bad_format,
                 "{} gzip members after the signature; expected exactly one control and one data member",
                 members.size() - control_member);
-
-  // apk-tools stops reading at the end-of-archive marker, so it must be in the data member.
-  if (end_marker_at < starts[control_member + 1])
-    return fail(Errc::bad_format, "end-of-archive marker before the data member");
 
   Package pkg;
   std::vector<bool> member_used(members.size(), false);

@@ -702,6 +702,14 @@ TEST(PackageHostile, Layout) {
     EXPECT_NE(r.error().message.find("end-of-archive"), std::string::npos) << r.error().message;
   }
 
+  {  // an entry whose header and content lie in different gzip members
+    std::string control = tar_of({file(".PKGINFO", "pkgname = a\npkgver = 1-r0\n", false)}, false);
+    std::string data = io::gzip_compress(tar_of({file("usr/a", "a")}, true));
+    auto r = read_package(io::gzip_compress(control.substr(0, 512)) + io::gzip_compress(control.substr(512)) + data, {});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::bad_format);
+  }
+
   craft = Craft{};
   craft.split_data = true;
   Error e = read_error(craft);
