@@ -14,6 +14,8 @@ std::span<const Command> commands() {
       {"index create", "Write a signed APKINDEX.tar.gz from packages", cmd_index_create},
       {"index show", "List the packages of an APKINDEX", cmd_index_show},
       {"index verify", "Verify an APKINDEX signature", cmd_index_verify},
+      {"resolve", "Resolve an image's (or a list of) packages from repositories", cmd_resolve},
+      {"lock", "Write IMAGE.lock.json: the exact packages of every architecture", cmd_lock},
   };
   return k_commands;
 }

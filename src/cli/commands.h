@@ -14,5 +14,7 @@ int cmd_pkg_vercmp(const std::string& prog, std::vector<std::string> args);
 int cmd_index_create(const std::string& prog, std::vector<std::string> args);
 int cmd_index_show(const std::string& prog, std::vector<std::string> args);
 int cmd_index_verify(const std::string& prog, std::vector<std::string> args);
+int cmd_resolve(const std::string& prog, std::vector<std::string> args);
+int cmd_lock(const std::string& prog, std::vector<std::string> args);
 
 }  // namespace wisp::cli
