@@ -149,6 +149,9 @@ int run(const Flags& flags, const CLI::App& app) {
     if (!text) return report(text.error().wrap(fmt::format("script {}: {}", name, path.string())));
     options.scripts[name] = std::move(*text);
   }
+  if (!info.triggers.empty() != options.scripts.contains(".trigger"))
+    log::warn("{}: triggers and a trigger script go together (apk runs .trigger for the globs in triggers)",
+              info.name);
   std::optional<PrivateKey> key;
   if (!flags.key.empty()) {
     auto loaded = PrivateKey::load(flags.key);
