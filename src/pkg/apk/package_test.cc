@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -71,6 +72,18 @@ TEST(PackageRead, ApkoMiniRepoVerifiesAndMatchesIndex) {
       EXPECT_EQ(pkg->signatures[0].alg, SignAlg::rsa_sha256);
       EXPECT_EQ(pkg->info.arch, arch);
       EXPECT_EQ(checksums.at(pkg->info.name), pkg->info.checksum);
+      // The same through index.h, which also gives S: (the .apk size) and the other fields.
+      auto index = load_index(repo / arch / "APKINDEX.tar.gz", IndexReadOptions{&keyring});
+      ASSERT_TRUE(index) << index.error().message;
+      auto entry_it = std::find_if(index->packages.begin(), index->packages.end(),
+                                   [&](const PackageInfo& p) { return p.name == pkg->info.name; });
+      ASSERT_NE(entry_it, index->packages.end());
+      EXPECT_EQ(entry_it->checksum, pkg->info.checksum);
+      EXPECT_EQ(entry_it->file_size, pkg->info.file_size);
+      EXPECT_EQ(entry_it->installed_size, pkg->info.installed_size);
+      EXPECT_EQ(entry_it->version, pkg->info.version);
+      EXPECT_EQ(entry_it->depends, pkg->info.depends);
+      EXPECT_EQ(entry_it->provides, pkg->info.provides);
       EXPECT_FALSE(pkg->info.datahash.empty());
       EXPECT_EQ(pkg->info.datahash, hex_encode(pkg->data_sha256));
       EXPECT_EQ(pkg->info.file_size, fs::file_size(entry.path()));
