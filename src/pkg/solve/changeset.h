@@ -27,7 +27,8 @@ struct ChangesetEdge {
 struct Changeset {
   /// Install order, as apk orders a fresh install: world atoms sorted by name, each package after
   /// the packages its dependencies chose (depth first, in D: order), install_if packages right
-  /// after the package that completes their condition.
+  /// after the package that completes their condition. (Like apk, a package the resolver chose
+  /// for a name that another package ended up providing is left out when nothing needs it.)
   std::vector<ChangesetEntry> packages;
   /// Dependency edges between entries (indexes into `packages`), in entry then D: order.
   std::vector<ChangesetEdge> dependencies;

@@ -1,7 +1,8 @@
 // apk's changeset order for a fresh root (solver.c generate_changeset): for each world atom
 // sorted by name, the package chosen for it goes in after the packages chosen for its
 // dependencies (depth first, in D: order, conflicts included); right after a package, every
-// install_if package whose conditions are now all in place follows.
+// install_if package whose conditions are now all in place follows. Only what this walk reaches
+// is installed.
 #include <algorithm>
 #include <cctype>
 
@@ -88,17 +89,9 @@ Changeset install_order(const PoolData& pool, std::span<const Atom> world,
     }
   }
 
-  // Anything the walk did not reach (not expected) still gets installed, after the rest.
-  std::vector<PkgId> rest;
-  for (PkgId p : selection.packages)
-    if (!position.count(p)) rest.push_back(p);
-  std::sort(rest.begin(), rest.end(), [&](PkgId a, PkgId b) {
-    return pool.packages[a].info->name < pool.packages[b].info->name;
-  });
-  for (PkgId p : rest) {
-    position[p] = out.size();
-    out.push_back(p);
-  }
+  // A selected package the walk does not reach is not installed, as in apk: it was chosen for
+  // a name that another package (reached first) ended up providing, and nothing reached needs
+  // it. The walk follows every dependency of what it emits, so what it emits stays complete.
 
   Changeset changeset;
   changeset.packages.reserve(out.size());

@@ -25,6 +25,11 @@ void Search::exclude(PkgId p, Why why, const Atom* atom, PkgId other, NameId nam
   m_exclusions.push_back(Exclusion{.why = why, .atom = atom, .other = other, .name = name,
                                    .levels = std::move(levels)});
   m_trail.push_back({Undo::exclusion, p});
+  // Fewer candidates can make a pending name more urgent.
+  for (const Claim& claim : m_pool.claims_of(p)) {
+    const NameState* s = find_state(claim.name);
+    if (s && s->queued_required && s->claimers.empty()) push_candidate(claim.name, false);
+  }
 }
 
 bool Search::fail(LevelSet levels) {
@@ -56,10 +61,12 @@ bool Search::constraint_holds(const Constraint& c, PkgId p, const Claim& claim) 
 void Search::queue(NameId name, bool iif) {
   NameState& s = state(name);
   bool& flag = iif ? s.queued_iif : s.queued_required;
-  if (flag) return;
-  flag = true;
-  m_queue.push_back({name, iif});
-  m_trail.push_back({Undo::queue, name, iif ? 1u : 0u});
+  if (!flag) {
+    flag = true;
+    m_queue.push_back({name, iif});
+    m_trail.push_back({Undo::queue, name, iif ? 1u : 0u});
+  }
+  push_candidate(name, iif);
 }
 
 bool Search::add_constraint(const Atom* atom, PkgId requirer, uint64_t mask) {
@@ -108,6 +115,17 @@ bool Search::add_constraint(const Atom* atom, PkgId requirer, uint64_t mask) {
       exclude(pr.pkg, Why::mismatch, atom, requirer, atom->name, at(lvl));
   }
   queue(atom->name, false);
+  if (s.positive == 1) {
+    // A package required by its own name may now be chosen for the virtuals it provides.
+    for (const Provider& pr : name.providers) {
+      if (m_pool.packages[pr.pkg].name != atom->name) continue;
+      for (const Claim& claim : m_pool.claims_of(pr.pkg)) {
+        if (claim.versioned) continue;
+        const NameState* v = find_state(claim.name);
+        if (v && v->queued_required && v->claimers.empty()) push_candidate(claim.name, false);
+      }
+    }
+  }
   return true;
 }
 
@@ -141,20 +159,19 @@ bool Search::preferred(PkgId p) const {
   const PoolPackage& pkg = m_pool.packages[p];
   if (m_tags) {
     // Asked for by the world: prefer the repository the world atom names (untagged: the plain
-    // repositories).
-    bool from_world = false;
+    // repositories). apk applies the world in name order and each matching atom overwrites the
+    // preference, so the last one wins (it may be an atom on a name the package provides).
+    const Atom* last = nullptr;
     for (const Claim& claim : m_pool.claims_of(p)) {
       const NameState* s = find_state(claim.name);
       if (!s) continue;
       for (const Constraint& c : s->constraints) {
         if (c.requirer != k_world || c.atom->conflict || !claim_matches(m_pool, p, claim, *c.atom))
           continue;
-        from_world = true;
-        uint32_t tag = c.atom->tag;
-        if (tag < 64 && (pkg.tag_mask & (uint64_t{1} << tag))) return true;
+        if (!last || c.atom > last) last = c.atom;  // m_world is in apk's order
       }
     }
-    if (from_world) return false;
+    if (last) return last->tag < 64 && (pkg.tag_mask & (uint64_t{1} << last->tag)) != 0;
   }
   return (pkg.tag_mask & 1) != 0 || pkg.info->installed_size == 0;
 }
@@ -198,7 +215,13 @@ bool Search::triggered(PkgId p) const {
 }
 
 void Search::queue_triggered(PkgId p) {
-  if (triggered(p)) queue(m_pool.packages[p].name, true);
+  if (!triggered(p)) return;
+  queue(m_pool.packages[p].name, true);
+  // A triggered provider also ranks the names it provides (apk counts it as selectable).
+  for (const Claim& claim : m_pool.claims_of(p)) {
+    const NameState* s = find_state(claim.name);
+    if (s && s->queued_required && s->claimers.empty()) push_candidate(claim.name, false);
+  }
 }
 
 bool Search::dependencies_viable(PkgId p) {
@@ -357,8 +380,8 @@ void Search::decline(NameId name) {
 }
 
 void Search::undo_to(size_t mark) {
-  // Names the scan had passed as decided may be undecided again.
-  if (m_trail.size() > mark) m_scan = 0;
+  // Ranks of pending names may have changed in any direction: rank them afresh.
+  if (m_trail.size() > mark) m_heap_stale = true;
   while (m_trail.size() > mark) {
     TrailEntry e = m_trail.back();
     m_trail.pop_back();

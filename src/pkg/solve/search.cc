@@ -112,35 +112,44 @@ bool Search::iif_ready(NameId name) {
   return false;
 }
 
+int Search::rank_of(NameId name, bool iif) {
+  const NameState& s = m_names[m_name_slot[name]];
+  if (!s.claimers.empty()) return -1;  // decided
+  if (iif) return s.positive > 0 || !iif_ready(name) ? -1 : 2;
+  return s.positive == 0 ? -1 : rank_required(name);
+}
+
+void Search::push_candidate(NameId name, bool iif) {
+  if (m_heap_stale) return;  // the rebuild will rank it
+  int rank = rank_of(name, iif);
+  if (rank < 0) return;
+  m_heap.push_back(HeapEntry{rank, static_cast<int32_t>(m_order[name]), name, iif});
+  std::push_heap(m_heap.begin(), m_heap.end(), heap_less);
+}
+
+void Search::rebuild_heap() {
+  m_heap.clear();
+  m_heap_stale = false;
+  for (const QueueEntry& entry : m_queue) push_candidate(entry.name, entry.iif);
+}
+
 Search::Pick Search::pick_next() {
-  Pick best;
-  int32_t best_order = 0;
-  bool prefix_decided = true;
-  for (size_t i = m_scan; i < m_queue.size(); ++i) {
-    const QueueEntry entry = m_queue[i];
-    const NameState& s = m_names[m_name_slot[entry.name]];
-    if (!s.claimers.empty()) {
-      if (prefix_decided) m_scan = i + 1;
+  if (m_heap_stale) rebuild_heap();
+  while (!m_heap.empty()) {
+    std::pop_heap(m_heap.begin(), m_heap.end(), heap_less);
+    HeapEntry top = m_heap.back();
+    m_heap.pop_back();
+    int rank = rank_of(top.name, top.iif);
+    if (rank < 0) continue;
+    if (rank != top.rank) {
+      top.rank = rank;
+      m_heap.push_back(top);
+      std::push_heap(m_heap.begin(), m_heap.end(), heap_less);
       continue;
     }
-    prefix_decided = false;
-    int rank;
-    if (entry.iif) {
-      if (s.positive > 0 || !iif_ready(entry.name)) continue;  // required: its own entry decides
-      rank = 2;
-    } else {
-      if (s.positive == 0) continue;
-      rank = rank_required(entry.name);
-    }
-    // apk keeps order ids in an int: a name the world did not ask for (bit 31) sorts last.
-    int32_t order = static_cast<int32_t>(m_order[entry.name]);
-    if (best.name == k_none || rank < best.rank || (rank == best.rank && order > best_order)) {
-      best = Pick{.name = entry.name, .iif = entry.iif, .rank = rank};
-      best_order = order;
-      if (rank == 0) break;
-    }
+    return Pick{.name = top.name, .iif = top.iif, .rank = rank};
   }
-  return best;
+  return Pick{};
 }
 
 std::vector<PkgId> Search::candidates(NameId name, bool iif) {

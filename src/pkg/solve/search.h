@@ -126,6 +126,22 @@ class Search {
     NameId name;
     bool iif;
   };
+  // A candidate for the next decision. The heap may hold stale keys; pick_next re-ranks what it
+  // pops. Whenever a name may become more urgent, a fresh entry is pushed, so a popped entry
+  // whose key is still right is the most urgent name.
+  struct HeapEntry {
+    int rank;
+    int32_t order;
+    NameId name;
+    bool iif;
+  };
+  /// Whether `a` is less urgent than `b`: lower rank first, then apk's order (higher first).
+  static bool heap_less(const HeapEntry& a, const HeapEntry& b) {
+    if (a.rank != b.rank) return a.rank > b.rank;
+    if (a.order != b.order) return a.order < b.order;
+    if (a.name != b.name) return a.name > b.name;
+    return a.iif && !b.iif;
+  }
   struct Frame {
     NameId name = k_none;
     bool iif = false;
@@ -156,6 +172,9 @@ class Search {
     int rank = 0;
   };
   Pick pick_next();
+  int rank_of(NameId name, bool iif);
+  void push_candidate(NameId name, bool iif);
+  void rebuild_heap();
   int rank_required(NameId name);
   bool iif_ready(NameId name);
   bool decide(const Pick& pick);
@@ -211,8 +230,9 @@ class Search {
   std::vector<PkgState> m_pkgs;
   std::vector<Exclusion> m_exclusions;
   std::vector<TrailEntry> m_trail;
-  std::vector<QueueEntry> m_queue;
-  size_t m_scan = 0;  // queue entries before it are decided
+  std::vector<QueueEntry> m_queue;  // names that were required or triggered (undone on backtrack)
+  std::vector<HeapEntry> m_heap;
+  bool m_heap_stale = false;  // set by undo: rebuild from m_queue
   std::vector<PkgId> m_selected;
   std::vector<Frame> m_frames;
   LevelSet m_failure;          // levels behind the latest failure

@@ -285,7 +285,8 @@ std::string run(const Scenario& s, const std::vector<std::string>& added) {
     return "";
   }
 
-  static const std::regex installing(R"(^\(\d+/\d+\) Installing (\S+) \((.*)\)$)");
+  // apk pads the counter when there are ten or more changes: "( 1/10) Installing".
+  static const std::regex installing(R"(^\( *\d+/\d+\) Installing (\S+) \((.*)\)$)");
   std::vector<Install> expected;
   for (const std::string& line : s.expect) {
     std::smatch m;

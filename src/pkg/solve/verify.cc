@@ -18,6 +18,7 @@ struct Installed {
   std::vector<PkgId> packages;
   std::map<detail::NameId, std::vector<PkgId>> claimers;
   std::set<detail::NameId> required;  // names some atom depends on
+  std::set<PkgId> triggered;          // install_if packages whose condition holds
 
   // Whether `atom` (from `depender`, k_none for the world) holds. For a dependency: some
   // claimer matches; for a conflict: no claimer other than `depender` matches.
@@ -32,9 +33,11 @@ struct Installed {
         matched = true;
         if (claim->versioned) only_unversioned = false;
         if (claim->versioned || pool.packages[p].priority != 0) chosen_ok = true;
-        // ... or installed because something requires it under another of its names.
+        // ... or installed because something requires it under another of its names, or
+        // because its install_if condition holds.
         for (const Claim& other : pool.claims_of(p))
           if (other.name != atom.name && required.count(other.name)) chosen_ok = true;
+        if (triggered.count(p)) chosen_ok = true;
       }
     }
     if (atom.conflict) {
@@ -106,6 +109,13 @@ Status verify_changeset(const PackagePool& pool, const std::vector<apk::Dependen
       if (!atom.conflict) installed.required.insert(atom.name);
 
   std::string why;
+  for (PkgId p : installed.packages) {
+    auto rules = data.install_if_of(p);
+    if (rules.empty()) continue;
+    bool holds = true;
+    for (const detail::Atom& atom : rules) holds &= installed.holds(atom, p, &why, false);
+    if (holds) installed.triggered.insert(p);
+  }
   for (const detail::Atom& atom : world_atoms)
     if (!installed.holds(atom, k_none, &why)) return fail(Errc::unsatisfiable, "world: {}", why);
   for (PkgId p : installed.packages) {

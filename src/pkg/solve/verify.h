@@ -12,12 +12,13 @@
 namespace wisp::pkg::solve {
 
 /// Checks, without the resolver's own state, that `changeset` (packages of `pool`) is
-/// installable and satisfies `world`: every package is available for the pool's architecture;
-/// no two packages claim one name unless both provide it without a version; every world atom and
-/// every D: atom of every package is met by an installed package (an unversioned provide meets
-/// only atoms without a version); no conflict atom matches an installed package other than its
-/// owner; an atom met only by unversioned provides has a provider with a provider_priority or
-/// one that is required under another of its names; install_if packages nothing requires have their
+/// installable and satisfies `world`: every package is available for the pool's architecture
+/// and listed once; no two packages claim one name unless both provide it without a version;
+/// every world atom and every D: atom of every package is met by an installed package (an
+/// unversioned provide meets only atoms without a version); no conflict atom matches an
+/// installed package other than its owner; an atom met only by unversioned provides has a
+/// provider with a provider_priority, one required under another of its names, or an
+/// install_if package whose condition holds; install_if packages nothing requires have their
 /// condition met. Errc::unsatisfiable naming the first violation.
 Status verify_changeset(const PackagePool& pool, const std::vector<apk::Dependency>& world,
                         const Changeset& changeset);
