@@ -59,6 +59,12 @@ Result<std::string> read_file(const fs::path& path, uint64_t max_size) {
 }
 
 Result<AtomicFile> AtomicFile::create(const fs::path& path, unsigned mode) {
+  // Renaming over a device, directory or socket would replace it (think -o /dev/null):
+  // only regular files, or nothing, may be at the target.
+  struct stat existing{};
+  if (::lstat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode) && !S_ISLNK(existing.st_mode))
+    return fail(Errc::usage, "{}: exists and is not a regular file; refusing to replace it",
+                path.string());
   fs::path dir = path.parent_path();
   if (dir.empty()) dir = ".";
   std::string tmpl = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
@@ -92,6 +98,7 @@ Status AtomicFile::write(std::string_view bytes) {
 }
 
 Status AtomicFile::commit(Durability durability) {
+  if (m_fd < 0) return fail(Errc::internal, "{}: committed twice", m_path.string());
   if (durability == Durability::fsync && ::fsync(m_fd) != 0) return os_error("fsync", m_path, errno);
   if (::close(m_fd) != 0) {
     m_fd = -1;

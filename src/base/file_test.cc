@@ -28,6 +28,18 @@ TEST(File, UncommittedFileLeavesNothing) {
   EXPECT_TRUE(fs::is_empty(dir->path()));
 }
 
+TEST(File, RefusesToReplaceNonRegularFiles) {
+  auto dir = TempDir::create();
+  ASSERT_TRUE(dir);
+  auto target = dir->path() / "subdir";
+  fs::create_directory(target);
+  auto file = AtomicFile::create(target);
+  ASSERT_FALSE(file);
+  EXPECT_EQ(file.error().code, Errc::usage);
+  EXPECT_FALSE(write_file_atomic("/dev/null", "x"));
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+}
+
 TEST(File, ReadErrors) {
   auto missing = read_file("/nonexistent/wisp/file");
   ASSERT_FALSE(missing);

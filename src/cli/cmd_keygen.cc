@@ -6,11 +6,7 @@
 
 #include "base/file.h"
 #include "base/log.h"
-// g++ 12 sees a null dereference in CLI11's split() once it is inlined here (a false positive).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
 #include "cli/command.h"
-#pragma GCC diagnostic pop
 #include "cli/commands.h"
 #include "pkg/apk/keys.h"
 

@@ -8,11 +8,7 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "build/lockfile.h"
-// g++ 12 sees a null dereference in CLI11's split() once it is inlined here (a false positive).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
 #include "cli/command.h"
-#pragma GCC diagnostic pop
 #include "cli/commands.h"
 #include "cli/resolve_common.h"
 #include "io/http.h"

@@ -9,11 +9,7 @@
 #include "base/file.h"
 #include "base/log.h"
 #include "base/strings.h"
-// g++ 12 sees a null dereference in CLI11's split() once it is inlined here (a false positive).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
 #include "cli/command.h"
-#pragma GCC diagnostic pop
 #include "cli/commands.h"
 #include "pkg/apk/keys.h"
 #include "pkg/apk/package.h"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The bundled example builds a signed repository; outputs are reproducible and tampering is caught.
 source "$(dirname "$0")/lib.sh"
+export SOURCE_DATE_EPOCH=1700000000
 
 expect_exit 0 "$ROOT/examples/hello/run.sh" "$WISP" "$WORK/a"
 repo=$WORK/a/repo/x86_64
