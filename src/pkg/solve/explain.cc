@@ -1,6 +1,8 @@
 // Errors a person can act on: which atom failed, who required it, and why each candidate was
 // rejected. Written while the failing state is still live; only the first failure of a search
 // is kept (later ones come from backtracking and explain less).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "base/strings.h"
@@ -167,13 +169,33 @@ std::string Search::describe_exclusion(PkgId p, const Exclusion& e, int depth) c
 std::string Search::describe(PkgId p, const Claim& claim, NameId name, int depth) const {
   if (const Exclusion* e = exclusion_of(p)) return describe_exclusion(p, *e, depth);
   if (!auto_selectable(p, claim))
-    return fmt::format("provides {} without a version and has no provider priority", m_pool.names[name].text);
+    return fmt::format(
+        "provides {} without a version and has no provider priority (name it explicitly to "
+        "install it)",
+        m_pool.names[name].text);
   if (m_tags && !tag_ok(p, allowed_tags(p, false))) {
     std::string tags = tags_text(p);
     return fmt::format("is only in {} (masked: ask for {}@{} to allow it)", tags,
                        m_pool.packages[p].info->name, tags.empty() ? "tag" : tags.substr(1));
   }
   return "was not chosen";
+}
+
+std::string Search::suggestions(std::string_view name) const {
+  // Names something provides, within two edits (only computed on this error path).
+  std::vector<std::pair<size_t, std::string_view>> close;
+  for (const NameData& data : m_pool.names) {
+    if (data.providers.empty()) continue;
+    size_t a = data.text.size(), b = name.size();
+    if ((a > b ? a - b : b - a) > 2) continue;
+    size_t distance = edit_distance(data.text, name);
+    if (distance <= 2) close.emplace_back(distance, data.text);
+  }
+  std::sort(close.begin(), close.end());
+  std::string out;
+  for (size_t i = 0; i < close.size() && i < 3; ++i)
+    out += (out.empty() ? "" : ", ") + std::string(close[i].second);
+  return out;
 }
 
 void Search::note_failure(NameId name) {

@@ -21,6 +21,7 @@ struct PoolData;
 }
 
 /// Why a package in the pool can never be installed.
+/// (A built pool is immutable: any number of solves may run on it concurrently.)
 enum class Unavailable : uint8_t {
   none,
   arch,           // A: is neither the pool's architecture nor noarch

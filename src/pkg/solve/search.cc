@@ -43,7 +43,7 @@ Search::Search(const PoolData& pool, const std::vector<apk::Dependency>& world,
               .tag = dep.tag.empty() ? 0 : pool.find_tag(dep.tag),
               .version = dep.version};
     if (atom.name == k_none) {
-      if (!dep.conflict) m_missing.push_back(apk::format_dependency(dep));
+      if (!dep.conflict) m_missing.emplace_back(apk::format_dependency(dep), dep.name);
       continue;
     }
     m_world.push_back(atom);
@@ -299,11 +299,15 @@ bool Search::backtrack() {
 
 Result<Changeset> Search::run() {
   if (!m_missing.empty()) {
-    std::string names;
-    for (const std::string& atom : m_missing) names += (names.empty() ? "" : ", ") + atom;
+    std::string names, hints;
+    for (const auto& [atom, name] : m_missing) {
+      names += (names.empty() ? "" : ", ") + atom;
+      std::string similar = suggestions(name);
+      if (!similar.empty()) hints += fmt::format("\n  {}: did you mean {}?", name, similar);
+    }
     return wisp::fail(Errc::unsatisfiable,
-                      "unable to select packages: no package provides {} (required by world)",
-                      names);
+                      "unable to select packages: no package provides {} (required by world){}",
+                      names, hints);
   }
   if (!init()) return wisp::fail(Errc::unsatisfiable, m_first_error);
   while (true) {

@@ -300,6 +300,10 @@ TEST(Solve, ExplainsTheChainAndEachCandidate) {
 
   error = error_of(pool, "nothere");
   EXPECT_EQ(error, "unable to select packages: no package provides nothere (required by world)");
+  error = error_of(pool, "libfoo-neww");
+  EXPECT_EQ(error,
+            "unable to select packages: no package provides libfoo-neww (required by world)\n"
+            "  libfoo-neww: did you mean libfoo-new?");
 }
 
 TEST(Solve, RepositoryTagsArePinned) {

@@ -18,42 +18,26 @@ struct Installed {
   std::vector<PkgId> packages;
   std::map<detail::NameId, std::vector<PkgId>> claimers;
   std::set<detail::NameId> required;  // names some atom depends on
-  std::set<PkgId> triggered;          // install_if packages whose condition holds
 
   // Whether `atom` (from `depender`, k_none for the world) holds. For a dependency: some
   // claimer matches; for a conflict: no claimer other than `depender` matches.
-  bool holds(const detail::Atom& atom, PkgId depender, std::string* why, bool strict_virtual = true) const {
+  bool holds(const detail::Atom& atom, PkgId depender, std::string* why) const {
     auto it = claimers.find(atom.name);
-    bool matched = false, only_unversioned = true, chosen_ok = false;
+    bool matched = false;
     if (it != claimers.end()) {
       for (PkgId p : it->second) {
         const Claim* claim = pool.claim_on(p, atom.name);
         if (!claim || !detail::claim_matches(pool, p, *claim, atom)) continue;
         if (atom.conflict && p == depender) continue;
         matched = true;
-        if (claim->versioned) only_unversioned = false;
-        if (claim->versioned || pool.packages[p].priority != 0) chosen_ok = true;
-        // ... or installed because something requires it under another of its names, or
-        // because its install_if condition holds.
-        for (const Claim& other : pool.claims_of(p))
-          if (other.name != atom.name && required.count(other.name)) chosen_ok = true;
-        if (triggered.count(p)) chosen_ok = true;
       }
     }
     if (atom.conflict) {
       if (matched) *why = "conflict " + detail::atom_text(pool, atom) + " matches an installed package";
       return !matched;
     }
-    if (!matched) {
-      *why = detail::atom_text(pool, atom) + " is not met";
-      return false;
-    }
-    if (strict_virtual && only_unversioned && !chosen_ok) {
-      *why = detail::atom_text(pool, atom) +
-             " is met only by a provider without priority that nothing requires by name";
-      return false;
-    }
-    return true;
+    if (!matched) *why = detail::atom_text(pool, atom) + " is not met";
+    return matched;
   }
 };
 
@@ -109,13 +93,6 @@ Status verify_changeset(const PackagePool& pool, const std::vector<apk::Dependen
       if (!atom.conflict) installed.required.insert(atom.name);
 
   std::string why;
-  for (PkgId p : installed.packages) {
-    auto rules = data.install_if_of(p);
-    if (rules.empty()) continue;
-    bool holds = true;
-    for (const detail::Atom& atom : rules) holds &= installed.holds(atom, p, &why, false);
-    if (holds) installed.triggered.insert(p);
-  }
   for (const detail::Atom& atom : world_atoms)
     if (!installed.holds(atom, k_none, &why)) return fail(Errc::unsatisfiable, "world: {}", why);
   for (PkgId p : installed.packages) {
@@ -128,7 +105,7 @@ Status verify_changeset(const PackagePool& pool, const std::vector<apk::Dependen
       for (const Claim& claim : data.claims_of(p)) required |= installed.required.count(claim.name) > 0;
       if (!required)
         for (const detail::Atom& atom : data.install_if_of(p))
-          if (!installed.holds(atom, p, &why, false))
+          if (!installed.holds(atom, p, &why))
             return fail(Errc::unsatisfiable, "{} (install_if): {}", detail::package_label(data, p), why);
     }
   }

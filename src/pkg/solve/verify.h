@@ -16,10 +16,10 @@ namespace wisp::pkg::solve {
 /// and listed once; no two packages claim one name unless both provide it without a version;
 /// every world atom and every D: atom of every package is met by an installed package (an
 /// unversioned provide meets only atoms without a version); no conflict atom matches an
-/// installed package other than its owner; an atom met only by unversioned provides has a
-/// provider with a provider_priority, one required under another of its names, or an
-/// install_if package whose condition holds; install_if packages nothing requires have their
-/// condition met. Errc::unsatisfiable naming the first violation.
+/// installed package other than its owner; install_if packages nothing requires have their
+/// condition met. (Whether a virtual's provider was a legitimate automatic choice is the
+/// resolver's business: apk itself keeps whichever provider its install walk reaches first.)
+/// Errc::unsatisfiable naming the first violation.
 Status verify_changeset(const PackagePool& pool, const std::vector<apk::Dependency>& world,
                         const Changeset& changeset);
 
