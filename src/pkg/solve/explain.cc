@@ -28,13 +28,28 @@ std::string Search::chain(PkgId requirer, const Atom* atom) const {
   }
   std::string out = "world";
   for (auto it = labels.rbegin(); it != labels.rend(); ++it) out += k_arrow + *it;
-  if (atom) out += k_arrow + atom_text(m_pool, *atom);
+  if (atom) out += k_arrow + text(*atom);
   return out;
+}
+
+std::string Search::text(const Atom& atom) const {
+  if (atom.tag == k_none && !m_world.empty() && &atom >= m_world.data() &&
+      &atom < m_world.data() + m_world.size()) {
+    Atom untagged = atom;
+    untagged.tag = 0;
+    std::string out = atom_text(m_pool, untagged);
+    size_t at = out.find_first_of("<>=~", atom.conflict ? 1 : 0);
+    std::string tag = m_world_tags[static_cast<size_t>(&atom - m_world.data())];
+    if (!tag.starts_with("@")) tag.insert(0, "@");
+    out.insert(at == std::string::npos ? out.size() : at, tag);
+    return out;
+  }
+  return atom_text(m_pool, atom);
 }
 
 std::string Search::requirer_text(const Constraint& c) const {
   std::string who = c.requirer == k_world ? "world" : package_label(m_pool, c.requirer);
-  return who + "[" + atom_text(m_pool, *c.atom) + "]";
+  return who + "[" + text(*c.atom) + "]";
 }
 
 std::string Search::tags_text(PkgId p) const {
@@ -87,7 +102,7 @@ std::string Search::describe_dependency(PkgId p, const Atom& atom, int depth) co
   if (matching > 0 && !others.empty()) {
     std::string head = parts.empty() ? std::string("every candidate is ruled out") : join(parts, "; ");
     return fmt::format("{}; {} {} not match {}", head, others, other_count == 1 ? "does" : "do",
-                       atom_text(m_pool, atom));
+                       text(atom));
   }
   if (matching == 0) {
     std::string available;
@@ -155,10 +170,10 @@ std::string Search::describe_exclusion(PkgId p, const Exclusion& e, int depth) c
       return fmt::format("provides {}, which must stay absent for install_if package {}", name,
                          package_label(m_pool, e.other));
     case Why::dependency:
-      return fmt::format("needs {}, which cannot be met: {}", atom_text(m_pool, *e.atom),
+      return fmt::format("needs {}, which cannot be met: {}", text(*e.atom),
                          describe_dependency(p, *e.atom, depth));
     case Why::breaks:
-      return fmt::format("has {}, which conflicts with selected {}", atom_text(m_pool, *e.atom),
+      return fmt::format("has {}, which conflicts with selected {}", text(*e.atom),
                          package_label(m_pool, e.other));
     case Why::tried:
       return "was tried and led to a conflict further on";
@@ -209,9 +224,9 @@ void Search::note_failure(NameId name) {
       if (!c.atom->conflict) requirers.push_back(&c);
   std::string atoms;
   for (const Constraint* c : requirers) {
-    std::string text = atom_text(m_pool, *c->atom);
-    if ((" " + atoms + " ").find(" " + text + " ") == std::string::npos)
-      atoms += (atoms.empty() ? "" : " ") + text;
+    std::string spelled = text(*c->atom);
+    if ((" " + atoms + " ").find(" " + spelled + " ") == std::string::npos)
+      atoms += (atoms.empty() ? "" : " ") + spelled;
   }
   if (atoms.empty()) atoms = std::string(data.text);
   std::string where = requirers.empty()

@@ -83,7 +83,7 @@ bool Search::add_constraint(const Atom* atom, PkgId requirer, uint64_t mask) {
       const Claim* claim = m_pool.claim_on(c, atom->name);
       if (claim && claim_matches(m_pool, c, *claim, *atom)) {
         if (requirer != k_world && m_first_error.empty())
-          note_select_failure(requirer, "its " + atom_text(m_pool, *atom) + " conflicts with " +
+          note_select_failure(requirer, "its " + text(*atom) + " conflicts with " +
                                             package_label(m_pool, c) + ", already selected");
         return fail(at(lvl, m_pkgs[c].level));
       }
@@ -101,7 +101,7 @@ bool Search::add_constraint(const Atom* atom, PkgId requirer, uint64_t mask) {
     const Claim* claim = m_pool.claim_on(owner, atom->name);
     if (claim && claim_matches(m_pool, owner, *claim, *atom)) return true;
     if (requirer != k_world && m_first_error.empty())
-      note_select_failure(requirer, "its dependency " + atom_text(m_pool, *atom) +
+      note_select_failure(requirer, "its dependency " + text(*atom) +
                                         " does not match " + package_label(m_pool, owner) +
                                         ", already selected");
     return fail(at(lvl, m_pkgs[owner].level));

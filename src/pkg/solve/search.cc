@@ -35,7 +35,7 @@ int compare_claim_versions(const Claim& a, const Claim& b) {
 Search::Search(const PoolData& pool, const std::vector<apk::Dependency>& world,
                const SolveOptions& options)
     : m_pool(pool), m_options(options) {
-  m_world.reserve(world.size());
+  std::vector<std::pair<Atom, std::string>> atoms;
   for (const apk::Dependency& dep : world) {
     Atom atom{.name = pool.find_name(dep.name),
               .op = dep.op,
@@ -46,12 +46,17 @@ Search::Search(const PoolData& pool, const std::vector<apk::Dependency>& world,
       if (!dep.conflict) m_missing.emplace_back(apk::format_dependency(dep), dep.name);
       continue;
     }
-    m_world.push_back(atom);
+    atoms.emplace_back(atom, dep.tag);
   }
   // apk sorts the world by name before solving; it decides discovery and install order.
-  std::stable_sort(m_world.begin(), m_world.end(), [&](const Atom& a, const Atom& b) {
-    return name_less(pool.names[a.name].text, pool.names[b.name].text);
+  std::stable_sort(atoms.begin(), atoms.end(), [&](const auto& a, const auto& b) {
+    return name_less(pool.names[a.first.name].text, pool.names[b.first.name].text);
   });
+  m_world.reserve(atoms.size());
+  for (auto& [atom, tag] : atoms) {
+    m_world.push_back(atom);
+    m_world_tags.push_back(std::move(tag));
+  }
   m_tags = pool.tags.size() > 1;
 }
 

@@ -219,11 +219,14 @@ class Search {
   std::string describe_exclusion(PkgId p, const Exclusion& e, int depth) const;
   std::string describe_dependency(PkgId p, const Atom& atom, int depth) const;
   std::string tags_text(PkgId p) const;
+  /// atom_text, with the tag of a world atom even when no repository has that tag.
+  std::string text(const Atom& atom) const;
   std::string suggestions(std::string_view name) const;
 
   const PoolData& m_pool;
   const SolveOptions& m_options;
   std::vector<Atom> m_world;               // interned world atoms (stable: reserved once)
+  std::vector<std::string> m_world_tags;   // their tags as written (parallel to m_world)
   std::vector<std::pair<std::string, std::string>> m_missing;  // world atoms/names no package has
   std::vector<uint32_t> m_order;           // name -> apk-style discovery order (higher first)
   std::vector<uint32_t> m_name_slot;       // name -> index into m_names, k_none if untouched

@@ -322,7 +322,11 @@ TEST(Solve, RepositoryTagsArePinned) {
   EXPECT_EQ(repo_tags("a@testing"), "b=2 a=3@testing");
   EXPECT_EQ(repo_tags("a@testing b@testing"), "b=3@testing a=3@testing");
   EXPECT_EQ(repo_tags("c@testing"), "b=2 a=3@testing c=3@testing");
-  std::string error = error_of(pool, "c>=3");
+  // A tag no repository has unlocks nothing, as in apk; errors still show it as written.
+  EXPECT_EQ(repo_tags("a@nowhere"), "b=2 a=2");
+  std::string error = error_of(pool, "c@nowhere>=3");
+  EXPECT_NE(error.find("c@nowhere>=3 (world"), std::string::npos) << error;
+  error = error_of(pool, "c>=3");
   EXPECT_NE(error.find("c-3 is only in @testing (masked: ask for c@testing to allow it)"),
             std::string::npos)
       << error;
