@@ -241,7 +241,7 @@ std::string run(const Scenario& s, const std::vector<std::string>& added) {
 
   std::vector<Repository> repos;
   for (const auto& [tag, file] : s.repos) {
-    auto text = read_file(scenario_dir() + "/" + file, 1 << 20);
+    auto text = read_file(scenario_dir() + "/" + file, 1 << 26);
     if (!text) return "reading " + file + ": " + text.error().message;
     auto packages = apk::parse_index_text(*text);
     if (!packages) return "parsing " + file + ": " + packages.error().message;
