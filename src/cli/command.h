@@ -8,12 +8,7 @@
 #include <string_view>
 #include <vector>
 
-// g++ 12 reports a null dereference inside CLI11's split() once it is inlined into a command
-// (a false positive); silence it here, once, rather than in every command.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
 #include <CLI/CLI.hpp>
-#pragma GCC diagnostic pop
 
 #include "base/result.h"
 

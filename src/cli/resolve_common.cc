@@ -1,10 +1,6 @@
 #include "cli/resolve_common.h"
 
-// g++ 12 sees a null dereference in CLI11's split() once it is inlined here (a false positive).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
 #include <CLI/CLI.hpp>
-#pragma GCC diagnostic pop
 
 #include "base/log.h"
 #include "build/arch.h"
