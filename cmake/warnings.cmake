@@ -9,5 +9,5 @@ function(wisp_warnings target)
                          -Wnull-dereference -Wimplicit-fallthrough -Wno-missing-field-initializers
                          # g++ 12 at -O3 reports std::string concatenations as overlapping memcpy
                          # (GCC bug 105329): a false positive, not a finding.
-                         -Wno-restrict)
+                         $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>)
 endfunction()
