@@ -35,17 +35,7 @@ struct Flags {
   bool merge = false;
 };
 
-/// Atomic writes rename over the target, which would replace e.g. /dev/null with a file.
-Status check_output(const std::filesystem::path& path) {
-  std::error_code ec;
-  auto status = std::filesystem::symlink_status(path, ec);
-  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
-    return fail(Errc::usage, "{}: exists and is not a regular file; refusing to replace it", path.string());
-  return {};
-}
-
 int run(const Flags& flags) {
-  if (auto ok = check_output(flags.output); !ok) return report(ok.error());
   Keyring keyring;
   for (const auto& k : flags.keyring) {
     if (auto added = keyring.add_path(k); !added) return report(added.error());

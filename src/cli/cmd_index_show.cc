@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "cli/command.h"
 #include "cli/commands.h"
+#include "cli/package_json.h"
 #include "pkg/apk/index.h"
 
 namespace wisp::cli {
@@ -13,39 +14,6 @@ namespace {
 
 using namespace wisp::pkg::apk;
 using nlohmann::json;
-
-json optional_int(const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); }
-
-/// Every field of an entry; the names match `wisp pkg info --json`.
-json to_json(const PackageInfo& i) {
-  json out = {{"name", i.name},
-              {"version", i.version},
-              {"arch", i.arch},
-              {"description", i.description},
-              {"url", i.url},
-              {"license", i.license},
-              {"origin", i.origin},
-              {"maintainer", i.maintainer},
-              {"commit", i.commit},
-              {"packager", i.packager},
-              {"build_time", optional_int(i.build_time)},
-              {"installed_size", i.installed_size},
-              {"file_size", i.file_size},
-              {"depends", i.depends},
-              {"provides", i.provides},
-              {"install_if", i.install_if},
-              {"replaces", i.replaces},
-              {"triggers", i.triggers},
-              {"provider_priority", optional_int(i.provider_priority)},
-              {"replaces_priority", optional_int(i.replaces_priority)},
-              {"datahash", i.datahash},
-              {"checksum", i.checksum},
-              {"uninstallable", i.uninstallable}};
-  json extra = json::array();
-  for (const auto& [key, value] : i.extra) extra.push_back({{"key", key}, {"value", value}});
-  out["extra"] = extra;
-  return out;
-}
 
 std::string human_size(uint64_t bytes) {
   if (bytes < 1024) return fmt::format("{} B", bytes);
@@ -112,7 +80,7 @@ int cmd_index_show(const std::string& prog, std::vector<std::string> args) {
 
   if (as_json) {
     json out = json::array();
-    for (const auto& p : index->packages) out.push_back(to_json(p));
+    for (const auto& p : index->packages) out.push_back(package_info_json(p));
     // Index text is not guaranteed UTF-8; replace bad bytes rather than fail.
     fmt::print("{}\n", out.dump(2, ' ', false, json::error_handler_t::replace));
   } else {

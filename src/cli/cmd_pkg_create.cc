@@ -106,15 +106,6 @@ Status apply_flags(const Flags& flags, const CLI::App& app, PackageConfig& confi
   return {};
 }
 
-/// Atomic writes rename over the target, which would replace e.g. /dev/null with a file.
-Status check_output(const std::filesystem::path& path) {
-  std::error_code ec;
-  auto status = std::filesystem::symlink_status(path, ec);
-  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
-    return fail(Errc::usage, "{}: exists and is not a regular file; refusing to replace it", path.string());
-  return {};
-}
-
 Status check_info(const PackageInfo& info) {
   if (info.name.empty()) return fail(Errc::usage, "no package name: give --name or 'name:' in --config");
   if (!valid_name(info.name))
@@ -166,7 +157,6 @@ int run(const Flags& flags, const CLI::App& app) {
   options.keep_owner = flags.keep_owner;
 
   fs::path output = flags.output.empty() ? fs::path(info.name + "-" + info.version + ".apk") : fs::path(flags.output);
-  if (auto ok = check_output(output); !ok) return report(ok.error());
   auto bytes = write_package(info, flags.dir, options);
   if (!bytes) return report(bytes.error().wrap(fmt::format("{}-{}", info.name, info.version)));
   if (auto written = write_file_atomic(output, *bytes); !written)

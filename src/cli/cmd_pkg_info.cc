@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "cli/command.h"
 #include "cli/commands.h"
+#include "cli/package_json.h"
 #include "pkg/apk/keys.h"
 #include "pkg/apk/package.h"
 
@@ -42,35 +43,9 @@ char type_letter(io::TarType type) {
   return '?';
 }
 
-json optional_int(const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); }
-
 json to_json(const Package& pkg, bool verified) {
   const PackageInfo& i = pkg.info;
-  json info = {{"name", i.name},
-               {"version", i.version},
-               {"arch", i.arch},
-               {"description", i.description},
-               {"url", i.url},
-               {"license", i.license},
-               {"origin", i.origin},
-               {"maintainer", i.maintainer},
-               {"commit", i.commit},
-               {"packager", i.packager},
-               {"build_time", optional_int(i.build_time)},
-               {"installed_size", i.installed_size},
-               {"file_size", i.file_size},
-               {"depends", i.depends},
-               {"provides", i.provides},
-               {"install_if", i.install_if},
-               {"replaces", i.replaces},
-               {"triggers", i.triggers},
-               {"provider_priority", optional_int(i.provider_priority)},
-               {"replaces_priority", optional_int(i.replaces_priority)},
-               {"datahash", i.datahash},
-               {"checksum", i.checksum}};
-  json extra = json::array();
-  for (const auto& [key, value] : i.extra) extra.push_back({{"key", key}, {"value", value}});
-  info["extra"] = extra;
+  json info = package_info_json(i);
 
   json sigs = json::array();
   for (const auto& s : pkg.signatures) {
