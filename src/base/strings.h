@@ -20,5 +20,8 @@ std::optional<uint64_t> parse_u64(std::string_view s);
 std::optional<int64_t> parse_i64(std::string_view s);
 /// Levenshtein distance, for "did you mean" suggestions.
 size_t edit_distance(std::string_view a, std::string_view b);
+/// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF),
+/// which JSON writers and OCI/SBOM consumers require.
+bool is_valid_utf8(std::string_view s);
 
 }  // namespace wisp

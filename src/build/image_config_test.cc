@@ -365,6 +365,9 @@ TEST(ImageConfig, TextMustBeUtf8WithoutControlCharacters) {
   // Escapes can still produce a NUL inside a double-quoted scalar; values refuse it.
   Error e = parse_error("cmd: \"a\\0b\"\n");
   EXPECT_NE(e.message.find("'cmd': contains a NUL character"), std::string::npos) << e.message;
+  // yaml-cpp turns "\N" (U+0085) into a lone byte 0x85; it must not reach the JSON writers.
+  e = parse_error("cmd: \"a\\N\"\n");
+  EXPECT_NE(e.message.find("'cmd': is not valid UTF-8"), std::string::npos) << e.message;
 }
 
 TEST(ImageConfig, BadArchNamesItAndWhere) {

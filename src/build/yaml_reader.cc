@@ -225,6 +225,7 @@ Status YamlReader::collect(const YAML::Node& node, std::string_view path, int de
     if (!key.IsScalar()) return error(key, path, fmt::format("a key must be a string, found {}", describe(key)));
     if (key.Scalar().find('\0') != std::string::npos)
       return error(key, path, "a key contains a NUL character");
+    if (!is_valid_utf8(key.Scalar())) return error(key, path, "a key is not valid UTF-8");
     if (key.Scalar() == "<<" && is_plain(key)) {
       const YAML::Node& value = pair.second;
       if (value.IsSequence()) {
@@ -314,6 +315,9 @@ Result<std::string> YamlReader::string(const YAML::Node& node, std::string_view 
   // A NUL (written "\0" in a double-quoted scalar) would truncate paths and commands later.
   if (node.Scalar().find('\0') != std::string::npos)
     return error(node, path, "contains a NUL character");
+  // Checked per scalar, not per file: escapes such as "\x85" can make invalid UTF-8 out of
+  // valid text, and every string ends up in JSON (lockfile, OCI config, SBOM).
+  if (!is_valid_utf8(node.Scalar())) return error(node, path, "is not valid UTF-8");
   return node.Scalar();
 }
 

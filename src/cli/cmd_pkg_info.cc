@@ -165,7 +165,7 @@ int cmd_pkg_info(const std::string& prog, std::vector<std::string> args) {
   auto pkg = load_package(path, options);
   if (!pkg) return report(pkg.error());
   const bool verified = options.keyring != nullptr;
-  if (as_json) fmt::print("{}\n", to_json(*pkg, verified).dump(2));
+  if (as_json) fmt::print("{}\n", to_json(*pkg, verified).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
   else print_human(*pkg, verified, list_files);
   return k_exit_ok;
 }
