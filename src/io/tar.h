@@ -110,6 +110,14 @@ class TarWriter {
   /// PAX key that is empty, contains '=' or NUL, or names a mapped field ("path", "size", ...);
   /// Errc::unsupported for device numbers above 07777777; errors of the Sink as they are.
   Status add(const TarEntry& entry, std::string_view content = {});
+  /// Streaming form of add() for content too large to hold in memory: writes the header(s) of
+  /// `entry`; then write_content() takes exactly entry.size bytes in any number of pieces and
+  /// end_content() pads the last block. add(e, c) is add_header(e), write_content(c),
+  /// end_content(). Errc::usage as add() does, for content beyond entry.size, for ending an
+  /// entry whose content is short, and for add()/add_header()/finish() while an entry is open.
+  Status add_header(const TarEntry& entry);
+  Status write_content(std::string_view chunk);
+  Status end_content();
   /// Writes the two zero blocks that end an archive. Callers writing an APK signature or
   /// control tar simply don't call it.
   Status finish();
@@ -120,6 +128,10 @@ class TarWriter {
   Sink& m_sink;
   TarWriterOptions m_options;
   uint64_t m_written = 0;
+  bool m_open = false;  // between add_header() and end_content()
+  std::string m_open_path;
+  uint64_t m_open_size = 0;
+  uint64_t m_open_remaining = 0;
 };
 
 }  // namespace wisp::io

@@ -223,6 +223,41 @@ TEST(Tar, WriterRefusesBadEntries) {
   EXPECT_TRUE(out.empty()) << "nothing written for refused entries";
 }
 
+TEST(Tar, StreamedContentMatchesAdd) {
+  std::string content(3000, 'x');
+  for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>('a' + i % 26);
+  TarEntry file = make("big", TarType::file, content);
+  std::string expected = write_tar({{make("d", TarType::directory), ""}, {file, content}});
+
+  std::string out;
+  StringSink sink(out);
+  TarWriter w(sink);
+  ASSERT_TRUE(w.add(make("d", TarType::directory)));
+  ASSERT_TRUE(w.add_header(file));
+  EXPECT_EQ(w.add(make("other")).error().code, Errc::usage) << "entry still open";
+  EXPECT_EQ(w.finish().error().code, Errc::usage);
+  for (size_t at = 0; at < content.size(); at += 1000)
+    ASSERT_TRUE(w.write_content(std::string_view(content).substr(at, 1000)));
+  ASSERT_TRUE(w.end_content());
+  ASSERT_TRUE(w.finish());
+  EXPECT_EQ(out, expected);
+}
+
+TEST(Tar, StreamedContentMustMatchTheSize) {
+  std::string out;
+  StringSink sink(out);
+  TarWriter w(sink);
+  EXPECT_EQ(w.write_content("x").error().code, Errc::usage) << "no entry open";
+  EXPECT_EQ(w.end_content().error().code, Errc::usage);
+  TarEntry file = make("f", TarType::file, "abcd");
+  ASSERT_TRUE(w.add_header(file));
+  ASSERT_TRUE(w.write_content("abc"));
+  EXPECT_EQ(w.end_content().error().code, Errc::usage) << "one byte short";
+  EXPECT_EQ(w.write_content("de").error().code, Errc::usage) << "one byte too many";
+  ASSERT_TRUE(w.write_content("d"));
+  EXPECT_TRUE(w.end_content());
+}
+
 TEST(Tar, ReaderAcceptsVariants) {
   std::string tar = write_tar({{make("f", TarType::file, "abc"), "abc"}});
   // Signed-sum checksum (an old writer bug) is accepted: make a byte >= 0x80 in the name.

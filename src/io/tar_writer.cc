@@ -92,7 +92,8 @@ std::string pax_header_name(std::string_view path) {
   return name.substr(0, k_name.size);
 }
 
-Status validate(const TarEntry& e, std::string_view content) {
+/// Checks the entry itself; add() and add_header() check the content length.
+Status validate(const TarEntry& e) {
   if (e.path.empty()) return fail(Errc::usage, "tar entry with an empty path");
   for (const std::string* text : {&e.path, &e.link_target, &e.uname, &e.gname})
     if (text->find('\0') != std::string::npos)
@@ -102,10 +103,7 @@ Status validate(const TarEntry& e, std::string_view content) {
     case TarType::blockdev: case TarType::directory: case TarType::fifo: break;
     default: return fail(Errc::usage, "unknown entry type 0x{:02x}", static_cast<unsigned char>(e.type));
   }
-  if (e.type == TarType::file && content.size() != e.size)
-    return fail(Errc::usage, "content is {} bytes but the entry size is {}", content.size(), e.size);
-  if (e.type != TarType::file && (e.size != 0 || !content.empty()))
-    return fail(Errc::usage, "only regular files have content");
+  if (e.type != TarType::file && e.size != 0) return fail(Errc::usage, "only regular files have content");
   if (e.mode > 07777) return fail(Errc::usage, "mode {:o} has bits beyond 07777", e.mode);
   if (e.devmajor > k_max_octal7 || e.devminor > k_max_octal7)
     return fail(Errc::unsupported, "device number {},{} does not fit ustar", e.devmajor, e.devminor);
@@ -129,7 +127,19 @@ Status TarWriter::write(std::string_view bytes) {
 }
 
 Status TarWriter::add(const TarEntry& entry, std::string_view content) {
-  TRY_CTX(validate(entry, content), "writing tar entry '{}'", entry.path);
+  if (content.size() != entry.size)
+    return fail(Errc::usage, "writing tar entry '{}': content is {} bytes but the entry size is {}",
+                entry.path, content.size(), entry.size);
+  TRY(add_header(entry));
+  TRY(write_content(content));
+  return end_content();
+}
+
+Status TarWriter::add_header(const TarEntry& entry) {
+  if (m_open)
+    return fail(Errc::usage, "writing tar entry '{}': the content of '{}' is not complete",
+                entry.path, m_open_path);
+  TRY_CTX(validate(entry), "writing tar entry '{}'", entry.path);
   std::string name = entry.path;
   if (entry.type == TarType::directory && !name.ends_with('/')) name += '/';
 
@@ -160,15 +170,37 @@ Status TarWriter::add(const TarEntry& entry, std::string_view content) {
                  .linkname = entry.link_target, .uname = entry.uname, .gname = entry.gname,
                  .devmajor = entry.devmajor, .devminor = entry.devminor};
   TRY(write(make_header(h)));
-  if (!content.empty()) {
-    TRY(write(content));
-    static constexpr char k_zeros[k_block] = {};
-    if (size_t tail = content.size() % k_block; tail != 0)
-      TRY(write(std::string_view(k_zeros, k_block - tail)));
-  }
+  m_open = true;
+  m_open_path = entry.path;
+  m_open_size = entry.size;
+  m_open_remaining = entry.size;
   return {};
 }
 
-Status TarWriter::finish() { return write(std::string(2 * k_block, '\0')); }
+Status TarWriter::write_content(std::string_view chunk) {
+  if (!m_open) return fail(Errc::usage, "tar content written outside an entry");
+  if (chunk.size() > m_open_remaining)
+    return fail(Errc::usage, "writing tar entry '{}': more content than its size {}", m_open_path,
+                m_open_size);
+  m_open_remaining -= chunk.size();
+  return write(chunk);
+}
+
+Status TarWriter::end_content() {
+  if (!m_open) return fail(Errc::usage, "tar entry ended outside an entry");
+  if (m_open_remaining != 0)
+    return fail(Errc::usage, "writing tar entry '{}': {} of its {} bytes are missing", m_open_path,
+                m_open_remaining, m_open_size);
+  m_open = false;
+  static constexpr char k_zeros[k_block] = {};
+  if (size_t tail = m_open_size % k_block; tail != 0)
+    TRY(write(std::string_view(k_zeros, k_block - tail)));
+  return {};
+}
+
+Status TarWriter::finish() {
+  if (m_open) return fail(Errc::usage, "tar finished while the content of '{}' is not complete", m_open_path);
+  return write(std::string(2 * k_block, '\0'));
+}
 
 }  // namespace wisp::io
