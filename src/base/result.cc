@@ -12,6 +12,7 @@ std::string_view errc_name(Errc code) {
     case Errc::too_large: return "too_large";
     case Errc::unsafe_path: return "unsafe_path";
     case Errc::unsatisfiable: return "unsatisfiable";
+    case Errc::conflict: return "conflict";
     case Errc::usage: return "usage";
     case Errc::unsupported: return "unsupported";
     case Errc::network: return "network";

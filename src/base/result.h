@@ -21,6 +21,7 @@ enum class Errc {
   too_large,        // a size limit protecting against bombs
   unsafe_path,      // path traversal, absolute paths, symlink escapes
   unsatisfiable,    // the resolver found no solution
+  conflict,         // two inputs claim the same thing (file conflicts between packages)
   usage,            // the user asked for something malformed
   unsupported,      // valid but not handled by wisp
   network,          // transport failures

@@ -75,12 +75,17 @@ struct PackageLimits {
   size_t max_entries = 1'000'000;                 // tar entries in all members
 };
 
+using DataEntryFn = std::function<Status(const PackageFile& file, std::string_view content)>;
+
 struct PackageReadOptions {
   /// Trusted keys; null = don't verify the signature (the caller must have another trust
   /// anchor, e.g. an index C: line). Hashes (datahash, per-file SHA-1) are always checked.
   const Keyring* keyring = nullptr;
   PackageLimits limits;
   bool allow_devices = false;  // accept character/block devices and fifos in the payload
+  /// When set, called for every entry of `files` with its content (as for_each_data_entry), after
+  /// every check has passed: installers get the payload without inflating the package twice.
+  DataEntryFn on_data;
 };
 
 /// Parses and verifies an .apk held in memory. Errors (each names the entry concerned):
@@ -95,7 +100,6 @@ Result<Package> read_package(std::string_view bytes, const PackageReadOptions& o
 /// Reads the file and calls read_package; messages are prefixed with the path.
 Result<Package> load_package(const std::filesystem::path& path, const PackageReadOptions& options);
 
-using DataEntryFn = std::function<Status(const PackageFile& file, std::string_view content)>;
 
 /// Calls `fn` for every entry of `package.files`, in order, with the entry's content (empty for
 /// non-regular files). `bytes` must be the bytes `package` was read from: the data member's

@@ -311,6 +311,14 @@ Result<Package> read_package(std::string_view bytes, const PackageReadOptions& o
         pkg.info.datahash.empty() ? bytes.substr(control.offset) : control_raw;
     TRY(verify_signature(pkg, signed_bytes, *options.keyring));
   }
+  if (options.on_data) {
+    size_t index = 0;
+    for (const RawEntry& raw : entries) {
+      if (raw.member != control_member + 1 || raw.entry.path.starts_with('.')) continue;
+      const PackageFile& f = pkg.files[index++];
+      TRY(options.on_data(f, f.type == io::TarType::file ? raw.content : std::string_view{}));
+    }
+  }
   return pkg;
 }
 
