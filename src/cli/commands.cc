@@ -16,6 +16,7 @@ std::span<const Command> commands() {
       {"index verify", "Verify an APKINDEX signature", cmd_index_verify},
       {"resolve", "Resolve an image's (or a list of) packages from repositories", cmd_resolve},
       {"lock", "Write IMAGE.lock.json: the exact packages of every architecture", cmd_lock},
+      {"build", "Build an image (OCI layout or docker tarball) from an apko image file", cmd_build},
   };
   return k_commands;
 }

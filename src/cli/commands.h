@@ -16,5 +16,6 @@ int cmd_index_show(const std::string& prog, std::vector<std::string> args);
 int cmd_index_verify(const std::string& prog, std::vector<std::string> args);
 int cmd_resolve(const std::string& prog, std::vector<std::string> args);
 int cmd_lock(const std::string& prog, std::vector<std::string> args);
+int cmd_build(const std::string& prog, std::vector<std::string> args);
 
 }  // namespace wisp::cli

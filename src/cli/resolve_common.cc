@@ -60,7 +60,8 @@ Status add_repositories(std::vector<repo::RepositorySpec>& specs, const std::vec
 }  // namespace
 
 Result<Resolution> resolve_packages(const std::string& config_path, const RepoFlags& flags,
-                                    const std::vector<std::string>& packages) {
+                                    const std::vector<std::string>& packages,
+                                    const build::Overrides* more) {
   Resolution out;
   std::vector<repo::RepositorySpec> specs;
   std::vector<std::string> key_locations;
@@ -73,6 +74,10 @@ Result<Resolution> resolve_packages(const std::string& config_path, const RepoFl
     overrides.package_append.insert(overrides.package_append.end(), packages.begin(), packages.end());
     overrides.repository_append = flags.repositories;
     overrides.keyring_append = flags.keyrings;
+    if (more) {
+      overrides.annotations = more->annotations;
+      overrides.build_date = more->build_date;
+    }
     TRY(build::apply_overrides(config, overrides));
     TRY_ASSIGN(auto archs, build::resolved_archs(config));
     for (const auto& arch : archs) out.archs.push_back(arch.apk);
