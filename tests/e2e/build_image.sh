@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# wisp build end to end: the bundled example becomes an OCI layout that skopeo, umoci and
+# oci-image-tool accept and that runs under runc as the image file says; builds are
+# reproducible; the apko mini repo builds for two archs; bad image files fail cleanly.
+source "$(dirname "$0")/lib.sh"
+export SOURCE_DATE_EPOCH=1700000000
+
+# The example: static program + base layout, packaged, indexed and built by run.sh.
+expect_exit 0 "$ROOT/examples/hello/run.sh" "$WISP" "$WORK/ex"
+layout=$WORK/ex/image
+[ -f "$layout/oci-layout" ] && [ -f "$layout/index.json" ] || fail "no OCI layout in $layout"
+pass
+expect_exit 0 skopeo inspect --raw "oci:$layout:hello:latest"
+expect_contains "$OUT" '"application/vnd.oci.image.manifest.v1+json"'
+expect_exit 0 skopeo inspect "oci:$layout:hello:latest"
+expect_contains "$OUT" '"Architecture": "amd64"'
+expect_exit 0 oci-image-tool validate --type image --ref name=hello:latest "$layout"
+
+# Run it: umoci makes the bundle, runc runs it (terminal off: there is no TTY here).
+expect_exit 0 umoci unpack --image "$layout:hello:latest" "$WORK/bundle"
+jq '.process.terminal=false' "$WORK/bundle/config.json" >"$WORK/config.json"
+mv "$WORK/config.json" "$WORK/bundle/config.json"
+id=wisp-e2e-$$
+expect_exit 0 runc run -b "$WORK/bundle" "$id"
+runc delete -f "$id" >/dev/null 2>&1 || true
+expect_contains "$OUT" "user: uid=65532 gid=65532 name=nonroot"
+expect_contains "$OUT" "cwd: /home/nonroot"
+expect_contains "$OUT" "arg[1]: --greeting"
+expect_contains "$OUT" "arg[2]: hello from wisp"
+expect_contains "$OUT" "env: GREETING_FILE=/usr/share/hello/greeting.txt"
+expect_contains "$OUT" "env: SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"
+expect_contains "$OUT" "greeting: "
+
+# Distroless: only what the packages and the image file put there (no shell, no apk binary).
+rootfs=$WORK/bundle/rootfs
+for absent in bin/sh bin/busybox sbin/apk usr/bin/env; do
+  [ ! -e "$rootfs/$absent" ] || fail "$absent is in the image"
+  pass
+done
+[ "$(stat -c %a "$rootfs/tmp")" = 1777 ] || fail "/tmp is not 1777"
+pass
+grep -q '^P:hello-app$' "$rootfs/usr/lib/apk/db/installed" || fail "installed db lacks hello-app"
+pass
+[ "$(cat "$rootfs/etc/apk/arch")" = "$(uname -m)" ] || fail "/etc/apk/arch"
+pass
+
+# Reproducible: another directory, another time, same index digest.
+index_digest() { sha256sum "$1/index.json" | cut -d' ' -f1; }
+rebuild() {
+  (cd "$WORK" && "$WISP" build "$ROOT/examples/hello/image.yaml" -r "$WORK/ex/repo" \
+    -k "$WORK/ex/keys/example.rsa.pub" --cache-dir "$WORK/cache2" -t hello:latest -o "$1")
+}
+expect_exit 0 rebuild "$WORK/again/image"
+[ "$(index_digest "$layout")" = "$(index_digest "$WORK/again/image")" ] || fail "index.json differs between builds"
+pass
+diff <(ls "$layout/blobs/sha256") <(ls "$WORK/again/image/blobs/sha256") >/dev/null || fail "blobs differ"
+pass
+# A different build date changes the digests.
+SOURCE_DATE_EPOCH=1700000001 expect_exit 0 rebuild "$WORK/later/image"
+[ "$(index_digest "$layout")" != "$(index_digest "$WORK/later/image")" ] || fail "build date ignored"
+pass
+
+# The apko mini repo: two archs in one index.
+mini=$TESTDATA/apk/apko-mini-repo
+cat >"$WORK/mini.yaml" <<YAML
+contents:
+  repositories: [ $mini ]
+  keyring: [ $mini/melange.rsa.pub ]
+  packages: [ replayout, custom-ca-certs-1 ]
+archs: [ x86_64, aarch64 ]
+YAML
+expect_exit 0 "$WISP" build "$WORK/mini.yaml" --cache-dir "$WORK/cache" -t mini -o "$WORK/mini"
+# index.json names the multi-arch index under the tag; the index lists one manifest per arch.
+expect_exit 0 jq -r '.manifests[0].mediaType + " " + .manifests[0].annotations["org.opencontainers.image.ref.name"]' "$WORK/mini/index.json"
+[ "$OUT" = "application/vnd.oci.image.index.v1+json mini" ] || fail "index.json entry: $OUT"
+pass
+nested=$(jq -r '.manifests[0].digest' "$WORK/mini/index.json" | cut -d: -f2)
+expect_exit 0 jq -r '.manifests[].platform.architecture' "$WORK/mini/blobs/sha256/$nested"
+[ "$OUT" = "$(printf 'amd64\narm64')" ] || fail "index platforms: $OUT"
+pass
+expect_exit 0 skopeo inspect --override-arch arm64 "oci:$WORK/mini:mini"
+expect_contains "$OUT" '"Architecture": "arm64"'
+expect_exit 0 oci-image-tool validate --type image --ref name=mini "$WORK/mini"
+
+# Bad image files: one line naming the file and the cause, exit 1 or 2, no output left behind.
+bad() {  # bad NAME YAML EXPECTED_TEXT
+  printf '%s\n' "$2" >"$WORK/$1.yaml"
+  local got=0
+  "$WISP" build -q "$WORK/$1.yaml" --cache-dir "$WORK/cache" -o "$WORK/out-$1" >"$WORK/.out" 2>"$WORK/.err" || got=$?
+  ERR=$(cat "$WORK/.err")
+  [ "$got" != 0 ] || fail "$1: build succeeded"
+  expect_contains "$ERR" "$1.yaml"
+  expect_contains "$ERR" "$3"
+  expect_one_line "$ERR"
+  [ ! -e "$WORK/out-$1" ] || fail "$1: output left behind"
+  pass
+}
+base="contents: { repositories: [ $mini ], keyring: [ $mini/melange.rsa.pub ], packages: [ replayout ] }
+archs: [ x86_64 ]"
+bad unknown_key "$base
+entrypont: { command: /x }" "unknown key 'entrypont'"
+bad bad_permissions "$base
+paths: [ { path: /x, type: directory, permissions: \"0755\" } ]" "permissions"
+bad unknown_user "$base
+accounts: { run-as: nobody }" "run-as user 'nobody'"
+bad missing_package "contents: { repositories: [ $mini ], keyring: [ $mini/melange.rsa.pub ], packages: [ no-such-package ] }
+archs: [ x86_64 ]" "no-such-package"
+
+# Two packages of different origins writing one file: a file conflict naming both.
+mkdir -p "$WORK/clash/x86_64" "$WORK/clash-a/etc" "$WORK/clash-b/etc"
+echo a >"$WORK/clash-a/etc/clash"
+echo b >"$WORK/clash-b/etc/clash"
+expect_exit 0 "$WISP" keygen --apk clash -o "$WORK/clash-keys" --bits 2048
+for p in a b; do
+  expect_exit 0 "$WISP" pkg create "$WORK/clash-$p" --name "clash-$p" --version 1-r0 --arch x86_64 \
+    --key "$WORK/clash-keys/clash.rsa" -o "$WORK/clash/x86_64/clash-$p-1-r0.apk"
+done
+expect_exit 0 "$WISP" index create "$WORK"/clash/x86_64/*.apk --key "$WORK/clash-keys/clash.rsa" \
+  -o "$WORK/clash/x86_64/APKINDEX.tar.gz"
+bad conflict "contents: { repositories: [ $WORK/clash ], keyring: [ $WORK/clash-keys/clash.rsa.pub ], packages: [ clash-a, clash-b ] }
+archs: [ x86_64 ]" "file conflict: '/etc/clash' is in both clash-a-1-r0"
+finish
