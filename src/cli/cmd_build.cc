@@ -1,15 +1,17 @@
-// wisp build: resolve an apko image file for every architecture, assemble each root filesystem
-// and write an OCI image layout (a multi-arch index) or a docker-loadable tarball for one arch.
-#include <unistd.h>
-
+// wisp build: resolve an apko image file for every architecture (or take the exact packages of
+// a lockfile), assemble each root filesystem and write an OCI image layout (a multi-arch index)
+// or a docker-loadable tarball for one arch.
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <optional>
+#include <tuple>
 
 #include "base/file.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "build/arch.h"
+#include "build/lockfile.h"
 #include "cli/command.h"
 #include "cli/commands.h"
 #include "cli/resolve_common.h"
@@ -23,42 +25,93 @@
 namespace wisp::cli {
 namespace {
 
+/// What to install for one arch.
+struct ArchPlan {
+  std::string arch;
+  std::vector<image::PackageSource> packages;  // install order
+  std::vector<std::string> world;              // name=version of each, as apko pins it
+};
+
+/// Everything a build needs besides the image file: per-arch plans, keys, a fetcher.
+struct Plan {
+  build::ImageConfig config;
+  std::vector<ArchPlan> archs;
+  std::vector<image::ApkDatabaseInput::Key> keys;
+  std::unique_ptr<pkg::repo::Fetcher> fetcher;
+};
+
+std::string base_name(std::string_view location) {
+  size_t slash = location.find_last_of('/');
+  return std::string(slash == std::string_view::npos ? location : location.substr(slash + 1));
+}
+
+Result<Plan> plan_from_resolver(const std::string& config_path, const RepoFlags& flags,
+                                const build::Overrides& more) {
+  TRY_ASSIGN(Resolution r, resolve_packages(config_path, flags, {}, &more));
+  Plan plan{std::move(*r.config), {}, {}, std::move(r.fetcher)};
+  for (const std::string& arch : r.archs) {
+    ArchPlan a{arch, {}, {}};
+    for (const auto& entry : r.changesets.at(arch).packages) {
+      const auto& info = *entry.package;
+      a.packages.push_back({r.repositories->package_location(arch, entry), info.checksum,
+                            info.name + "-" + info.version});
+      a.world.push_back(info.name + "=" + info.version);
+    }
+    plan.archs.push_back(std::move(a));
+  }
+  for (const auto& key : r.keys) plan.keys.push_back({key.name, key.content});
+  return plan;
+}
+
+/// The arch a locked package was locked for: its directory in the repository URL
+/// (".../x86_64/name-1.0-r0.apk"), which also covers noarch packages.
+std::string locked_arch(const build::LockedPackage& p) {
+  std::string_view url = p.url;
+  size_t file = url.find_last_of('/');
+  if (file == std::string_view::npos || file == 0) return p.architecture;
+  size_t dir = url.find_last_of('/', file - 1);
+  return std::string(url.substr(dir == std::string_view::npos ? 0 : dir + 1,
+                                file - (dir == std::string_view::npos ? 0 : dir + 1)));
+}
+
+Result<Plan> plan_from_lockfile(const std::string& config_path, const std::string& lock_path,
+                                const RepoFlags& flags, const build::Overrides& more) {
+  TRY_ASSIGN(build::ImageConfig config, load_config(config_path, flags, {}, &more));
+  TRY_ASSIGN(build::Lockfile lock, build::load_lockfile(lock_path));
+  TRY(build::check_lockfile_current(lock, lock_path, config));
+  TRY_ASSIGN(auto archs, build::resolved_archs(config));
+  Plan plan{std::move(config), {}, {}, nullptr};
+  for (const auto& arch : archs) {
+    ArchPlan a{arch.apk, {}, {}};
+    for (const auto& p : lock.packages) {
+      if (locked_arch(p) != arch.apk) continue;
+      a.packages.push_back({p.url, p.checksum, p.name + "-" + p.version});
+      a.world.push_back(p.name + "=" + p.version);
+    }
+    if (a.packages.empty())
+      return fail(Errc::usage, "{} locks no packages for {}; run 'wisp lock {}' for it", lock_path, arch.apk,
+                  config_path);
+    plan.archs.push_back(std::move(a));
+  }
+  for (const auto& key : lock.keyring) plan.keys.push_back({base_name(key.url.empty() ? key.name : key.url), key.content});
+  pkg::repo::FetcherOptions options;
+  options.cache_dir = flags.cache_dir;
+  options.offline = flags.offline;
+  TRY_ASSIGN(plan.fetcher, pkg::repo::Fetcher::create(std::move(options)));
+  return plan;
+}
+
 /// SOURCE_DATE_EPOCH when set, else the newest package build date of every arch and
 /// --build-date (apko's rule; the index uses the max over all archs).
-Result<int64_t> build_date(const Resolution& r) {
+Result<int64_t> build_date(const build::ImageConfig& config, const std::vector<image::FetchedPackages>& fetched) {
   if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env) {
     auto value = parse_i64(env);
     if (!value || *value < 0) return fail(Errc::usage, "SOURCE_DATE_EPOCH '{}' is not a number of seconds", env);
     return *value;
   }
-  int64_t newest = r.config->build_date.value_or(0);
-  for (const auto& [arch, changeset] : r.changesets)
-    for (const auto& entry : changeset.packages)
-      newest = std::max(newest, entry.package->build_time.value_or(0));
+  int64_t newest = config.build_date.value_or(0);
+  for (const auto& f : fetched) newest = std::max(newest, f.newest_build_time);
   return newest;
-}
-
-Result<image::Assembled> assemble_arch(const Resolution& r, const std::string& arch, int64_t date,
-                                       size_t threads) {
-  const build::ImageConfig& config = *r.config;
-  image::AssembleInput in;
-  in.config = &config;
-  in.arch = arch;
-  in.fetcher = r.fetcher.get();
-  in.mtime = date;
-  in.threads = threads;
-  for (const auto& entry : r.changesets.at(arch).packages) {
-    const auto& info = *entry.package;
-    in.packages.push_back({r.repositories->package_location(arch, entry), info.checksum,
-                           info.name + "-" + info.version});
-    in.world.push_back(info.name + "=" + info.version);
-  }
-  in.repositories = config.contents.repositories;
-  in.repositories.insert(in.repositories.end(), config.contents.runtime_repositories.begin(),
-                         config.contents.runtime_repositories.end());
-  std::sort(in.repositories.begin(), in.repositories.end());
-  for (const auto& key : r.keys) in.keys.push_back({key.name, key.content});
-  return image::assemble_rootfs(in);
 }
 
 std::string default_tag(const std::string& config_path) {
@@ -71,20 +124,22 @@ std::string default_tag(const std::string& config_path) {
 int cmd_build(const std::string& prog, std::vector<std::string> args) {
   CLI::App app{"Build an image from an apko image file: resolve its packages for every architecture,\n"
                "install them without running any package script and write an OCI image layout\n"
-               "(-o DIR, a multi-arch index) or a docker-loadable tarball for one arch\n"
-               "(--format docker-tar -o FILE). The same inputs and SOURCE_DATE_EPOCH give the same digests.",
+               "(-o DIR: index.json names the multi-arch index under --tag) or a docker-loadable\n"
+               "tarball for one arch (--format docker-tar -o FILE). The same inputs and\n"
+               "SOURCE_DATE_EPOCH give the same digests.",
                prog};
   RepoFlags flags;
   build::Overrides more;
-  std::string config_path, output, format = "oci", tag, compression = "gzip";
+  std::string config_path, output, format = "oci", tag, compression = "gzip", lock_path;
   size_t threads = 0;
   app.add_option("config", config_path, "The image file (IMAGE.yaml)")->required();
   app.add_option("-o,--output", output, "Output directory (oci) or file (docker-tar)")->required();
   app.add_option("--format", format, "oci (an image layout directory) or docker-tar")
       ->check(CLI::IsMember({"oci", "docker-tar"}));
-  app.add_option("-t,--tag", tag, "Image reference name (oci: the index's ref.name; docker-tar: repo:tag)");
+  app.add_option("-t,--tag", tag, "Reference name (oci: ref.name in index.json; docker-tar: repo:tag)");
   app.add_option("--compression", compression, "Layer compression: gzip or zstd")
       ->check(CLI::IsMember({"gzip", "zstd"}));
+  app.add_option("--lockfile", lock_path, "Install exactly the packages of this lockfile (no index is read)");
   app.add_option("--annotations", more.annotations, "Add an annotation KEY:VALUE (repeatable)")
       ->expected(1)
       ->allow_extra_args(false)
@@ -101,20 +156,27 @@ int cmd_build(const std::string& prog, std::vector<std::string> args) {
     if (!host) return report(host.error());
     flags.archs.push_back(host->apk);
   }
+  // Errors in the file itself already start with its name; the rest get it as context.
+  auto in_context = [&](const Error& e) { return e.message.starts_with(config_path) ? e : e.wrap(config_path); };
 
-  auto resolution = resolve_packages(config_path, flags, {}, &more);
-  if (!resolution) {
-    // Errors in the file itself already start with its name; the rest get it as context.
-    const Error& e = resolution.error();
-    return report(e.message.starts_with(config_path) ? e : e.wrap(config_path));
-  }
-  if (docker_tar && resolution->archs.size() != 1)
+  auto plan = lock_path.empty() ? plan_from_resolver(config_path, flags, more)
+                                : plan_from_lockfile(config_path, lock_path, flags, more);
+  if (!plan) return report(in_context(plan.error()));
+  if (docker_tar && plan->archs.size() != 1)
     return report(Error{Errc::usage, "--format docker-tar holds one architecture; pass exactly one --arch"});
-  auto date = build_date(*resolution);
-  if (!date) return report(date.error());
-  const build::ImageConfig& config = *resolution->config;
+  const build::ImageConfig& config = plan->config;
   if (config.layering && config.layering->active())
     log::warn("{}: layering is not implemented yet; writing a single layer", config_path);
+
+  // Fetch and unpack every arch first: the build date is the newest package of them all.
+  std::vector<image::FetchedPackages> fetched;
+  for (const ArchPlan& a : plan->archs) {
+    auto f = image::fetch_packages(a.packages, *plan->fetcher, nullptr, threads);
+    if (!f) return report(f.error().wrap(fmt::format("{} ({})", config_path, a.arch)));
+    fetched.push_back(std::move(*f));
+  }
+  auto date = build_date(config, fetched);
+  if (!date) return report(date.error());
 
   // docker-tar: the layout is staged in a temp dir beside the output, then packed into the tar.
   std::optional<TempDir> scratch;
@@ -135,21 +197,28 @@ int cmd_build(const std::string& prog, std::vector<std::string> args) {
   options.layer.threads = threads;
   oci::Index index;
   index.annotations = image::image_annotations(config, *date);
-  for (const std::string& arch_name : resolution->archs) {
-    auto arch = build::parse_arch(arch_name);
+  std::vector<std::string> repositories = config.contents.repositories;
+  repositories.insert(repositories.end(), config.contents.runtime_repositories.begin(),
+                      config.contents.runtime_repositories.end());
+  std::sort(repositories.begin(), repositories.end());
+  for (size_t i = 0; i < plan->archs.size(); ++i) {
+    const ArchPlan& a = plan->archs[i];
+    auto arch = build::parse_arch(a.arch);
     if (!arch) return report(arch.error());
-    auto assembled = assemble_arch(*resolution, arch_name, *date, threads);
-    if (!assembled) return report(assembled.error().wrap(fmt::format("{} ({})", config_path, arch_name)));
+    image::AssembleInput in{&config, a.arch, a.world, repositories, plan->keys, *date};
+    auto assembled = image::assemble_rootfs(in, std::move(fetched[i]));
+    if (!assembled) return report(assembled.error().wrap(fmt::format("{} ({})", config_path, a.arch)));
     auto desc = image::write_arch_image(*layout, *assembled, config, *arch, options);
-    if (!desc) return report(desc.error().wrap(fmt::format("{} ({})", config_path, arch_name)));
-    log::info("{}: {} packages, {} files, manifest {}", arch_name, assembled->installed.size(),
+    if (!desc) return report(desc.error().wrap(fmt::format("{} ({})", config_path, a.arch)));
+    log::info("{}: {} packages, {} files, manifest {}", a.arch, assembled->installed.size(),
               assembled->rootfs.size(), desc->digest);
     index.manifests.push_back(std::move(*desc));
   }
-  std::sort(index.manifests.begin(), index.manifests.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.platform->architecture, a.platform->variant) <
-           std::tie(b.platform->architecture, b.platform->variant);
+  std::sort(index.manifests.begin(), index.manifests.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.platform->architecture, x.platform->variant) <
+           std::tie(y.platform->architecture, y.platform->variant);
   });
+
   // index.json names one entry, the multi-arch index, under the tag: skopeo, umoci and
   // containerd then pick the platform from it (entries of index.json itself are not matched
   // by platform). docker-tar keeps the manifest itself, which is what `docker load` reads.
@@ -166,14 +235,16 @@ int cmd_build(const std::string& prog, std::vector<std::string> args) {
   if (auto committed = layout->commit(top); !committed) return report(committed.error());
 
   if (docker_tar) {
-    std::string repo_tag = tag.empty() ? default_tag(config_path) + ":latest" : tag;
-    if (repo_tag.find(':', repo_tag.rfind('/') == std::string::npos ? 0 : repo_tag.rfind('/')) == std::string::npos)
+    std::string repo_tag = tag.empty() ? default_tag(config_path) : tag;
+    size_t last_slash = repo_tag.rfind('/');
+    if (repo_tag.find(':', last_slash == std::string::npos ? 0 : last_slash) == std::string::npos)
       repo_tag += ":latest";
     if (auto written = oci::write_docker_tar(layout_dir, index.manifests.front(), {repo_tag}, output); !written)
       return report(written.error());
     log::info("wrote {} ({}, {})", output, repo_tag, index.manifests.front().digest);
   } else {
-    log::info("wrote {} ({} image{})", output, index.manifests.size(), index.manifests.size() == 1 ? "" : "s");
+    log::info("wrote {} ({} image{}, tag {})", output, index.manifests.size(),
+              index.manifests.size() == 1 ? "" : "s", ref_name);
   }
   return k_exit_ok;
 }

@@ -59,6 +59,24 @@ Status add_repositories(std::vector<repo::RepositorySpec>& specs, const std::vec
 
 }  // namespace
 
+Result<build::ImageConfig> load_config(const std::string& config_path, const RepoFlags& flags,
+                                       const std::vector<std::string>& packages,
+                                       const build::Overrides* more) {
+  TRY_ASSIGN(build::ImageConfig config, build::load_image_config(config_path));
+  build::Overrides overrides;
+  overrides.archs = flags.archs;
+  overrides.package_append = flags.packages;
+  overrides.package_append.insert(overrides.package_append.end(), packages.begin(), packages.end());
+  overrides.repository_append = flags.repositories;
+  overrides.keyring_append = flags.keyrings;
+  if (more) {
+    overrides.annotations = more->annotations;
+    overrides.build_date = more->build_date;
+  }
+  TRY(build::apply_overrides(config, overrides));
+  return config;
+}
+
 Result<Resolution> resolve_packages(const std::string& config_path, const RepoFlags& flags,
                                     const std::vector<std::string>& packages,
                                     const build::Overrides* more) {
@@ -67,18 +85,7 @@ Result<Resolution> resolve_packages(const std::string& config_path, const RepoFl
   std::vector<std::string> key_locations;
   std::vector<std::string> atoms;
   if (!config_path.empty()) {
-    TRY_ASSIGN(build::ImageConfig config, build::load_image_config(config_path));
-    build::Overrides overrides;
-    overrides.archs = flags.archs;
-    overrides.package_append = flags.packages;
-    overrides.package_append.insert(overrides.package_append.end(), packages.begin(), packages.end());
-    overrides.repository_append = flags.repositories;
-    overrides.keyring_append = flags.keyrings;
-    if (more) {
-      overrides.annotations = more->annotations;
-      overrides.build_date = more->build_date;
-    }
-    TRY(build::apply_overrides(config, overrides));
+    TRY_ASSIGN(build::ImageConfig config, load_config(config_path, flags, packages, more));
     TRY_ASSIGN(auto archs, build::resolved_archs(config));
     for (const auto& arch : archs) out.archs.push_back(arch.apk);
     // The build sees both kinds; runtime-only repositories are not resolved against.

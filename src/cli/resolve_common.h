@@ -47,6 +47,12 @@ struct Resolution {
 /// flags applied as apko's --arch/-p/-r/-k overrides) or, without it, of `flags` alone (the
 /// positional `packages`, -r repositories, -k keys, --arch or the host's arch). Several archs
 /// are solved together so shared packages get one version (solve_locked).
+/// Loads an image configuration with the flags applied as apko's --arch/-p/-r/-k overrides
+/// (and, when given, --annotations/--build-date from `more`).
+Result<build::ImageConfig> load_config(const std::string& config_path, const RepoFlags& flags,
+                                       const std::vector<std::string>& packages = {},
+                                       const build::Overrides* more = nullptr);
+
 /// `more` adds apko's other overrides (--annotations, --build-date) to the configuration.
 Result<Resolution> resolve_packages(const std::string& config_path, const RepoFlags& flags,
                                     const std::vector<std::string>& packages,

@@ -11,37 +11,44 @@
 
 namespace wisp::image {
 
-Result<Assembled> assemble_rootfs(const AssembleInput& input) {
+Result<FetchedPackages> fetch_packages(const std::vector<PackageSource>& packages,
+                                       pkg::repo::Fetcher& fetcher, const pkg::apk::Keyring* keyring,
+                                       size_t threads) {
   TRY_ASSIGN(ContentStore store, ContentStore::create());
-  Assembled out{Rootfs(), std::move(store), {}, {}};
-  TRY(write_skeleton(out.rootfs, input.mtime));
-
-  // Fetch, verify and unpack in parallel; install in order.
-  const size_t count = input.packages.size();
+  FetchedPackages out{std::move(store), {}, 0};
+  const size_t count = packages.size();
   std::vector<std::optional<Result<ExtractedPackage>>> extracted(count);
-  size_t threads = input.threads ? input.threads : std::max<size_t>(4, std::thread::hardware_concurrency());
+  if (threads == 0) threads = std::max<size_t>(4, std::thread::hardware_concurrency());
   parallel_for(
       count,
       [&](size_t i) {
-        const PackageSource& src = input.packages[i];
+        const PackageSource& src = packages[i];
         pkg::repo::FetchRequest request;
         request.location = src.location;
         request.freshness = pkg::repo::Freshness::immutable;
-        auto bytes = input.fetcher->fetch(request);
+        auto bytes = fetcher.fetch(request);
         if (!bytes) {
           extracted[i] = Result<ExtractedPackage>(std::unexpected(bytes.error().wrap(fmt::format("package {}", src.name))));
           return;
         }
-        extracted[i] = with_context(extract_package(*bytes, out.store, input.keyring, src.checksum),
+        extracted[i] = with_context(extract_package(*bytes, out.store, keyring, src.checksum),
                                     fmt::format("package {} ({})", src.name, src.location));
       },
       threads);
-  Installer installer(out.rootfs);
+  out.packages.reserve(count);
   for (size_t i = 0; i < count; ++i) {
     if (!*extracted[i]) return std::unexpected(extracted[i]->error());
-    TRY(installer.install(std::move(**extracted[i])));
-    extracted[i].reset();
+    out.newest_build_time = std::max(out.newest_build_time, (*extracted[i])->package.info.build_time.value_or(0));
+    out.packages.push_back(std::move(**extracted[i]));
   }
+  return out;
+}
+
+Result<Assembled> assemble_rootfs(const AssembleInput& input, FetchedPackages fetched) {
+  Assembled out{Rootfs(), std::move(fetched.store), {}, {}};
+  TRY(write_skeleton(out.rootfs, input.mtime));
+  Installer installer(out.rootfs);
+  for (ExtractedPackage& package : fetched.packages) TRY(installer.install(std::move(package)));
   out.installed = std::move(installer.installed());
 
   ApkDatabaseInput db;

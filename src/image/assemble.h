@@ -25,17 +25,27 @@ struct PackageSource {
   std::string name;      // for messages
 };
 
+/// The packages of one arch, verified and unpacked (payloads in `store`), in install order.
+struct FetchedPackages {
+  ContentStore store;
+  std::vector<ExtractedPackage> packages;
+  int64_t newest_build_time = 0;  // the largest builddate among them (0 when none has one)
+};
+
+/// Fetches (through the cache), verifies and unpacks `packages` in parallel on `threads`
+/// workers (0: hardware threads, at least 4 for downloads). `keyring` null: the promised
+/// checksums are the trust anchor. Errors name the package.
+Result<FetchedPackages> fetch_packages(const std::vector<PackageSource>& packages,
+                                       pkg::repo::Fetcher& fetcher, const pkg::apk::Keyring* keyring,
+                                       size_t threads = 0);
+
 struct AssembleInput {
   const build::ImageConfig* config = nullptr;
   std::string arch;                        // apk arch
-  std::vector<PackageSource> packages;     // install order
-  pkg::repo::Fetcher* fetcher = nullptr;
-  const pkg::apk::Keyring* keyring = nullptr;  // null: trust the promised checksums
   std::vector<std::string> world;          // /etc/apk/world
   std::vector<std::string> repositories;   // /etc/apk/repositories
   std::vector<ApkDatabaseInput::Key> keys; // /etc/apk/keys
   int64_t mtime = 0;                       // for everything wisp writes
-  size_t threads = 0;                      // 0: hardware threads (at least 4 for downloads)
 };
 
 struct Assembled {
@@ -45,7 +55,8 @@ struct Assembled {
   std::string user;  // the OCI config's User: run-as resolved to a uid ("" when not set)
 };
 
-/// Errors name the package or the image-file entry concerned.
-Result<Assembled> assemble_rootfs(const AssembleInput& input);
+/// Installs `fetched` in order on the skeleton and applies the image file. Errors name the
+/// package or the image-file entry concerned.
+Result<Assembled> assemble_rootfs(const AssembleInput& input, FetchedPackages fetched);
 
 }  // namespace wisp::image

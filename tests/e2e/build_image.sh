@@ -82,6 +82,43 @@ expect_exit 0 skopeo inspect --override-arch arm64 "oci:$WORK/mini:mini"
 expect_contains "$OUT" '"Architecture": "arm64"'
 expect_exit 0 oci-image-tool validate --type image --ref name=mini "$WORK/mini"
 
+# A lockfile installs exactly the locked set, offline from the cache: the same image.
+expect_exit 0 "$WISP" lock "$WORK/mini.yaml" --cache-dir "$WORK/cache"
+expect_exit 0 "$WISP" build "$WORK/mini.yaml" --lockfile "$WORK/mini.lock.json" --offline \
+  --cache-dir "$WORK/cache" -t mini -o "$WORK/mini-locked"
+cmp -s "$WORK/mini/index.json" "$WORK/mini-locked/index.json" || fail "lockfile build differs"
+pass
+# A stale lock is refused.
+cp "$WORK/mini.yaml" "$WORK/mini2.yaml" && echo "cmd: /x" >>"$WORK/mini2.yaml"
+expect_exit 2 "$WISP" build -q "$WORK/mini2.yaml" --lockfile "$WORK/mini.lock.json" --cache-dir "$WORK/cache" -o "$WORK/stale"
+expect_contains "$ERR" "stale"
+[ ! -e "$WORK/stale" ] || fail "stale lock left output"
+pass
+
+# docker-tar: one arch, readable by skopeo's docker-archive transport (docker load's format).
+expect_exit 0 "$WISP" build "$WORK/mini.yaml" --format docker-tar --arch aarch64 -t mini:1 \
+  --cache-dir "$WORK/cache" -o "$WORK/mini.tar"
+expect_exit 0 skopeo inspect docker-archive:"$WORK/mini.tar"
+expect_contains "$OUT" '"Architecture": "arm64"'
+expect_exit 0 tar -xOf "$WORK/mini.tar" manifest.json
+expect_contains "$OUT" '"RepoTags":["mini:1"]'
+expect_exit 0 tar -tf "$WORK/mini.tar"
+expect_contains "$OUT" "manifest.json"
+expect_contains "$OUT" "oci-layout"
+
+# zstd layers decompress to the tar the config's diff_id names.
+expect_exit 0 "$WISP" build "$WORK/mini.yaml" --compression zstd --cache-dir "$WORK/cache" -t mini -o "$WORK/mini-zstd"
+blobs=$WORK/mini-zstd/blobs/sha256
+nested=$(jq -r '.manifests[0].digest' "$WORK/mini-zstd/index.json" | cut -d: -f2)
+manifest=$(jq -r '.manifests[0].digest' "$blobs/$nested" | cut -d: -f2)
+[ "$(jq -r '.layers[0].mediaType' "$blobs/$manifest")" = application/vnd.oci.image.layer.v1.tar+zstd ] || fail "zstd media type"
+pass
+layer=$(jq -r '.layers[0].digest' "$blobs/$manifest" | cut -d: -f2)
+config=$(jq -r '.config.digest' "$blobs/$manifest" | cut -d: -f2)
+[ "sha256:$(zstd -dc "$blobs/$layer" | sha256sum | cut -d' ' -f1)" = "$(jq -r '.rootfs.diff_ids[0]' "$blobs/$config")" ] \
+  || fail "zstd layer does not match its diff_id"
+pass
+
 # Bad image files: one line naming the file and the cause, exit 1 or 2, no output left behind.
 bad() {  # bad NAME YAML EXPECTED_TEXT
   printf '%s\n' "$2" >"$WORK/$1.yaml"
