@@ -4,8 +4,8 @@ source "$(dirname "$0")/lib.sh"
 export SOURCE_DATE_EPOCH=1700000000
 
 expect_exit 0 "$ROOT/examples/hello/run.sh" "$WISP" "$WORK/a"
-repo=$WORK/a/repo/x86_64
-for f in APKINDEX.tar.gz hello-baselayout-1.0-r0.apk hello-greeting-1.0-r0.apk; do
+repo=$WORK/a/repo/$(uname -m)
+for f in APKINDEX.tar.gz hello-baselayout-1.0-r0.apk hello-greeting-1.0-r0.apk hello-app-1.0-r0.apk; do
   [ -s "$repo/$f" ] || fail "missing $repo/$f"
 done
 pass
@@ -14,8 +14,10 @@ pass
 
 # Same inputs, same key, same SOURCE_DATE_EPOCH: byte-identical packages and index.
 mkdir -p "$WORK/b"
-for pkg in baselayout greeting; do
-  expect_exit 0 "$WISP" pkg create "$ROOT/examples/hello/$pkg" --config "$ROOT/examples/hello/$pkg.yaml" \
+for pkg in baselayout greeting app; do
+  dir=$ROOT/examples/hello/$pkg
+  [ "$pkg" = app ] && dir=$WORK/a/app  # the compiled program
+  expect_exit 0 "$WISP" pkg create "$dir" --config "$ROOT/examples/hello/$pkg.yaml" \
     --key "$WORK/a/keys/example.rsa" -o "$WORK/b/hello-$pkg-1.0-r0.apk"
   cmp -s "$WORK/b/hello-$pkg-1.0-r0.apk" "$repo/hello-$pkg-1.0-r0.apk" || fail "$pkg.apk is not reproducible"
   pass

@@ -1,0 +1,61 @@
+// The build pipeline shared by `wisp build` and `wisp publish`: plan (resolver or lockfile),
+// fetch and unpack every arch, assemble each rootfs, write each arch's image into an OCI layout
+// and the multi-arch index, then commit the layout.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "build/arch.h"
+#include "build/image_config.h"
+#include "cli/resolve_common.h"
+#include "image/assemble.h"
+#include "oci/objects.h"
+
+namespace wisp::cli {
+
+struct BuildRequest {
+  std::string config_path;
+  RepoFlags flags;
+  build::Overrides more;          // --annotations, --build-date
+  std::string lock_path;          // --lockfile; empty: resolve
+  std::string compression = "gzip";
+  size_t threads = 0;
+  std::filesystem::path layout_dir;
+  std::string ref_name;           // the tag written in index.json
+  /// index.json lists the per-arch manifests themselves (docker-tar) instead of one entry
+  /// naming the multi-arch index (the default, which skopeo/umoci/containerd select from).
+  bool flat_index = false;
+};
+
+struct BuiltArch {
+  build::Arch arch;
+  oci::Descriptor manifest;  // with its platform
+  size_t packages = 0;
+};
+
+struct BuiltImage {
+  build::ImageConfig config;
+  int64_t created = 0;                  // the build date
+  oci::Index index;                     // the multi-arch index (manifests sorted by platform)
+  std::optional<oci::Descriptor> index_descriptor;  // its blob, unless flat_index
+  std::vector<BuiltArch> archs;
+};
+
+/// Called for each arch once its image is in the staged layout, while its rootfs is still in
+/// memory (e.g. to write SBOMs). An error stops the build; nothing is committed.
+using ArchHook = std::function<Status(const image::Assembled& rootfs, const BuiltArch& built,
+                                      const build::ImageConfig& config, int64_t created)>;
+
+/// Runs the whole build and commits the layout at request.layout_dir. Errors carry the image
+/// file's name.
+Result<BuiltImage> build_layout(const BuildRequest& request, const ArchHook& hook = nullptr);
+
+/// "image" for "dir/image.yaml": the default tag.
+std::string default_tag(const std::string& config_path);
+
+}  // namespace wisp::cli
