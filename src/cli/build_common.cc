@@ -126,8 +126,6 @@ Result<BuiltImage> build_layout(const BuildRequest& request, const ArchHook& hoo
   BuiltImage out;
   out.config = plan->config;
   const build::ImageConfig& config = out.config;
-  if (config.layering && config.layering->active())
-    log::warn("{}: layering is not implemented yet; writing a single layer", config_path);
 
   // Fetch and unpack every arch first: the build date is the newest package of them all.
   std::vector<image::FetchedPackages> fetched;
@@ -168,15 +166,24 @@ Result<BuiltImage> build_layout(const BuildRequest& request, const ArchHook& hoo
            std::tie(y.platform->architecture, y.platform->variant);
   });
 
+  // index.json: the multi-arch index under the tag (skopeo and containerd pick the platform
+  // from it), then each arch's manifest under "<tag>-<arch>" as apko names per-arch images, for
+  // tools that cannot choose a platform themselves (umoci: "tag is ambiguous").
   oci::Index top;
+  const std::string ref_key(oci::k_ann_ref_name);
   if (request.flat_index) {
     top.manifests = out.index.manifests;
+    for (auto& m : top.manifests) m.annotations[ref_key] = request.ref_name;
   } else {
     TRY_ASSIGN(oci::Descriptor index_desc, layout.add_blob(oci::serialize(out.index), std::string(oci::k_oci_index)));
     out.index_descriptor = index_desc;
     top.manifests.push_back(index_desc);
+    top.manifests.back().annotations[ref_key] = request.ref_name;
+    for (const BuiltArch& built : out.archs) {
+      top.manifests.push_back(built.manifest);
+      top.manifests.back().annotations[ref_key] = request.ref_name + "-" + built.arch.apk;
+    }
   }
-  for (auto& m : top.manifests) m.annotations[std::string(oci::k_ann_ref_name)] = request.ref_name;
   TRY(layout.commit(top));
   return out;
 }

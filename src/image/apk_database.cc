@@ -128,6 +128,13 @@ std::string format_installed_db(const Rootfs& rootfs, const std::vector<Installe
   return out;
 }
 
+std::string format_installed_db(const Rootfs& rootfs, const std::vector<InstalledPackage>& installed,
+                                const std::vector<int>& owners) {
+  std::string out;
+  for (int i : owners) format_block(out, rootfs, installed[static_cast<size_t>(i)], i);
+  return out;
+}
+
 Status write_apk_database(Rootfs& rootfs, const std::vector<InstalledPackage>& installed,
                           const ApkDatabaseInput& input) {
   const int64_t t = input.mtime;

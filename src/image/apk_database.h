@@ -39,5 +39,8 @@ Status write_apk_database(Rootfs& rootfs, const std::vector<InstalledPackage>& i
 
 /// The installed-database text alone (one block per package), for tests and layering.
 std::string format_installed_db(const Rootfs& rootfs, const std::vector<InstalledPackage>& installed);
+/// The blocks of the packages `owners` (indexes into `installed`) only, in that order.
+std::string format_installed_db(const Rootfs& rootfs, const std::vector<InstalledPackage>& installed,
+                                const std::vector<int>& owners);
 
 }  // namespace wisp::image

@@ -43,13 +43,13 @@ class TarContent final : public io::Sink {
 
 }  // namespace
 
-Status write_layer_tar(const Rootfs& rootfs, const ContentStore& store, io::Sink& out, const NodeFilter& filter) {
+Status write_layer_tar(const Rootfs& rootfs, const ContentStore& store, io::Sink& out, const LayerView& view) {
   // The first entry of each id wins, as getpwuid would answer.
   auto users = id_names(read_tree_file(rootfs, store, "etc/passwd").value_or(""));
   auto groups = id_names(read_tree_file(rootfs, store, "etc/group").value_or(""));
   io::TarWriter writer(out);
   auto emit = [&](const std::string& path, const Node& node) -> Status {
-    if (filter && !filter(path, node)) return {};
+    if (view.include && !view.include(path, node)) return {};
     io::TarEntry e;
     e.path = path;
     e.type = tar_type(node.kind);
@@ -59,11 +59,16 @@ Status write_layer_tar(const Rootfs& rootfs, const ContentStore& store, io::Sink
     if (auto it = users.find(node.uid); it != users.end()) e.uname = it->second;
     if (auto it = groups.find(node.gid); it != groups.end()) e.gname = it->second;
     e.mtime = node.mtime;
+    if (auto it = view.mtimes.find(path); it != view.mtimes.end()) e.mtime = it->second;
     e.link_target = node.link_target;
     e.devmajor = node.devmajor;
     e.devminor = node.devminor;
     for (const auto& [key, value] : node.xattrs) e.pax["SCHILY.xattr." + key] = value;
     if (node.kind != NodeKind::file) return writer.add(e);
+    if (auto it = view.contents.find(path); it != view.contents.end()) {
+      e.size = it->second.size();
+      return writer.add(e, it->second);
+    }
     e.size = node.size;
     if (!node.stored) return writer.add(e, node.data);
     // Package payloads stream from the spool: a 1 GB file never sits in memory.

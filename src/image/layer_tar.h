@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include "base/result.h"
@@ -14,11 +15,20 @@
 
 namespace wisp::image {
 
-/// Chooses the nodes of a layer; null = all.
-using NodeFilter = std::function<bool(const std::string& path, const Node& node)>;
+/// Which part of the tree a layer holds, and how it differs from the tree.
+struct LayerView {
+  /// Chooses the nodes of the layer; null = all.
+  std::function<bool(const std::string& path, const Node& node)> include;
+  /// mtimes to write instead of the node's (layering synthesises them for directories and
+  /// its slice of the installed database).
+  std::map<std::string, int64_t> mtimes;
+  /// Regular files whose content this layer replaces (each package layer's slice of the
+  /// installed database).
+  std::map<std::string, std::string> contents;
+};
 
 /// Writes the tar (with its end-of-archive blocks) to `out`.
 Status write_layer_tar(const Rootfs& rootfs, const ContentStore& store, io::Sink& out,
-                       const NodeFilter& filter = nullptr);
+                       const LayerView& view = {});
 
 }  // namespace wisp::image

@@ -4,6 +4,7 @@
 
 #include "build/shell_words.h"
 #include "image/layer_tar.h"
+#include "image/layering.h"
 #include "oci/media_types.h"
 
 namespace wisp::image {
@@ -57,8 +58,11 @@ Result<oci::ContainerConfig> container_config(const build::ImageConfig& config, 
 Result<oci::Descriptor> write_arch_image(oci::LayoutWriter& layout, const Assembled& image,
                                          const build::ImageConfig& config, const build::Arch& arch,
                                          const ImageOptions& options) {
-  auto produce = [&](io::Sink& sink) { return write_layer_tar(image.rootfs, image.store, sink); };
-  TRY_ASSIGN(oci::LayerResult layer, layout.write_layer(produce, options.layer));
+  // One layer, or apko's origin layering when the image file asks for it.
+  std::vector<PlannedLayer> plan;
+  if (config.layering && config.layering->active()) plan = plan_origin_layers(image.installed, config.layering->budget);
+  const bool single = plan.empty();
+  if (single) plan.push_back({{}, ""});
   auto annotations = image_annotations(config, options.created);
   const std::string created = oci::rfc3339_utc(options.created);
 
@@ -69,18 +73,22 @@ Result<oci::Descriptor> write_arch_image(oci::LayoutWriter& layout, const Assemb
   blob.variant = arch.oci_variant;
   blob.os = "linux";
   TRY_ASSIGN(blob.config, container_config(config, image.user, annotations));
-  blob.diff_ids.push_back(layer.diff_id);
-  oci::HistoryEntry history;
-  history.created = created;
-  history.author = "wisp";
-  history.created_by = "wisp build";
-  history.comment = "This is a wisp single-layer image";
-  blob.history.push_back(history);
-  TRY_ASSIGN(oci::Descriptor config_desc, layout.add_blob(oci::serialize(blob), std::string(oci::k_oci_config)));
-
   oci::Manifest manifest;
+  for (const PlannedLayer& planned : plan) {
+    LayerView view = single ? LayerView{} : layer_view(image, planned);
+    auto produce = [&](io::Sink& sink) { return write_layer_tar(image.rootfs, image.store, sink, view); };
+    TRY_ASSIGN(oci::LayerResult layer, layout.write_layer(produce, options.layer));
+    blob.diff_ids.push_back(layer.diff_id);
+    manifest.layers.push_back(layer.blob);
+    oci::HistoryEntry history;
+    history.created = created;
+    history.author = "wisp";
+    history.created_by = "wisp build";
+    history.comment = single ? "This is a wisp single-layer image" : planned.comment;
+    blob.history.push_back(history);
+  }
+  TRY_ASSIGN(oci::Descriptor config_desc, layout.add_blob(oci::serialize(blob), std::string(oci::k_oci_config)));
   manifest.config = config_desc;
-  manifest.layers.push_back(layer.blob);
   manifest.annotations = annotations;
   TRY_ASSIGN(oci::Descriptor desc, layout.add_blob(oci::serialize(manifest), std::string(oci::k_oci_manifest)));
   desc.platform = oci::Platform{arch.oci_arch, "linux", arch.oci_variant};
