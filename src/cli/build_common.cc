@@ -126,6 +126,13 @@ Result<BuiltImage> build_layout(const BuildRequest& request, const ArchHook& hoo
   BuiltImage out;
   out.config = plan->config;
   const build::ImageConfig& config = out.config;
+  // Parts of apko's schema wisp reads but does not build yet: say so instead of ignoring them.
+  if (config.contents.baseimage)
+    return fail(Errc::unsupported, "{}: contents.baseimage is not supported yet", config_path);
+  if (config.entrypoint.type == "service-bundle")
+    return fail(Errc::unsupported, "{}: entrypoint.type service-bundle (s6) is not supported yet", config_path);
+  if (config.format == "erofs")
+    return fail(Errc::unsupported, "{}: format erofs is not supported; wisp writes tar layers", config_path);
 
   // Fetch and unpack every arch first: the build date is the newest package of them all.
   std::vector<image::FetchedPackages> fetched;
