@@ -51,6 +51,9 @@ class BlobSink final : public io::Sink {
   bool m_failed = false;
 };
 
+/// add_blob(), begin_blob() and write_layer() may run on several threads at once (each blob
+/// has its own temp file; equal blobs land on the same name); commit() must not overlap them,
+/// and every BlobSink must be finished or destroyed before it.
 class LayoutWriter {
  public:
   /// Stages the new layout in a temp dir beside `dir` (same filesystem; `dir`'s parent is

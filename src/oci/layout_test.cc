@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
+#include <thread>
 
 #include "base/file.h"
 #include "io/gzip.h"
@@ -186,6 +186,30 @@ TEST_F(LayoutTest, BlobsAreDeduplicatedAndTempFilesCleaned) {
   EXPECT_EQ(streamed->finish("z").error().code, Errc::internal);
   EXPECT_EQ(entries(writer.staging_dir() / "blobs/sha256"),
             (std::vector<std::string>{std::string(digest_hex(a.digest)), std::string(digest_hex(c.digest))}));
+}
+
+TEST_F(LayoutTest, BlobsCanBeWrittenFromSeveralThreads) {
+  auto writer = LayoutWriter::create(path("image")).value();
+  std::vector<Descriptor> written(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < written.size(); ++i)
+    threads.emplace_back([&, i] {
+      if (i % 2 == 0) {
+        written[i] = writer.add_blob(i % 4 == 0 ? "shared" : fmt::format("blob {}", i), "x").value();
+      } else {
+        std::string content(300000, static_cast<char>('a' + i));
+        auto layer = writer.write_layer([&](io::Sink& s) { return write_tar(s, "f", content); },
+                                        {.chunk_size = 65536, .threads = 2});
+        written[i] = layer.value().blob;
+      }
+    });
+  for (auto& t : threads) t.join();
+  Index index;
+  index.manifests = written;
+  ASSERT_TRUE(writer.commit(index));
+  auto reader = LayoutReader::open(path("image")).value();
+  for (const auto& d : written) EXPECT_TRUE(reader.verify_blob(d)) << d.digest;
+  EXPECT_EQ(entries(path("image/blobs/sha256")).size(), 7u) << "two writers of 'shared' left one blob";
 }
 
 TEST_F(LayoutTest, WriteLayerPassesProducerErrorsThrough) {

@@ -8,7 +8,8 @@
 //
 // The parsers read untrusted bytes: they are strict about what they model (types, digests,
 // sizes, RFC 3339 times; Errc::bad_format naming the field, e.g. "layers[2].digest: ...") and
-// ignore fields they do not model, as the spec requires. parse(serialize(x)) == x.
+// ignore fields they do not model, as the spec requires. For every value x a parser returns,
+// parse(serialize(x)) == x and serialize() of that is the same bytes again (fuzz/oci_json_fuzz).
 #pragma once
 
 #include <cstdint>
