@@ -1,5 +1,6 @@
 #include "oci/file_io.h"
 
+#include <stdio.h>  // renameat2, RENAME_EXCHANGE (glibc >= 2.28)
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -48,6 +49,26 @@ Status fsync_dir(const std::filesystem::path& dir) {
   Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) return os_error("open", dir, errno);
   if (::fsync(fd.get()) != 0) return os_error("fsync", dir, errno);
+  return {};
+}
+
+Status replace_dir(const std::filesystem::path& from, const std::filesystem::path& to, SwapMethod method) {
+  std::error_code ec;
+  if (method == SwapMethod::exchange) {
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE) == 0) {
+      std::filesystem::remove_all(from, ec);  // now the old directory
+      return {};
+    }
+    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) return os_error("exchange", to, errno);
+  }
+  std::filesystem::path aside = from.string() + ".old";
+  if (::rename(to.c_str(), aside.c_str()) != 0) return os_error("move aside", to, errno);
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    int err = errno;
+    ::rename(aside.c_str(), to.c_str());
+    return os_error("rename into place", to, err);
+  }
+  std::filesystem::remove_all(aside, ec);
   return {};
 }
 

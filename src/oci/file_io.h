@@ -21,6 +21,15 @@ Status write_all(int fd, std::string_view bytes, const std::filesystem::path& pa
 /// fsync of a directory, so renames and new entries in it are durable.
 Status fsync_dir(const std::filesystem::path& dir);
 
+enum class SwapMethod { exchange, rename_aside };
+
+/// Puts directory `from` where directory `to` is and removes the old `to`. With `exchange` the
+/// two swap atomically (renameat2 RENAME_EXCHANGE), falling back to rename_aside where the
+/// filesystem cannot: `to` is renamed to "<from>.old", `from` to `to` (on failure the old one
+/// is put back), then "<from>.old" is removed. Both must be on the same filesystem.
+Status replace_dir(const std::filesystem::path& from, const std::filesystem::path& to,
+                   SwapMethod method = SwapMethod::exchange);
+
 /// Calls `chunk` with successive pieces of the file (1 MiB each), without holding it all.
 Status read_chunks(const std::filesystem::path& path,
                    const std::function<Status(std::string_view)>& chunk);

@@ -1,4 +1,3 @@
-#include <stdio.h>  // renameat2, RENAME_EXCHANGE (glibc >= 2.28)
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -125,20 +124,8 @@ Status LayoutWriter::commit(const Index& index) {
   TRY_ASSIGN(Target target, inspect_target(m_dir));
   if (target == Target::absent) {
     if (::rename(m_staging.c_str(), m_dir.c_str()) != 0) return os_error("rename into place", m_dir, errno);
-  } else if (::renameat2(AT_FDCWD, m_staging.c_str(), AT_FDCWD, m_dir.c_str(), RENAME_EXCHANGE) == 0) {
-    remove_tree(m_staging);  // now the old layout
-  } else if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) {
-    // No atomic exchange on this filesystem: move the old layout aside, then the new one in.
-    fs::path aside = m_staging.string() + ".old";
-    if (::rename(m_dir.c_str(), aside.c_str()) != 0) return os_error("move old layout aside", m_dir, errno);
-    if (::rename(m_staging.c_str(), m_dir.c_str()) != 0) {
-      int err = errno;
-      ::rename(aside.c_str(), m_dir.c_str());
-      return os_error("rename into place", m_dir, err);
-    }
-    remove_tree(aside);
   } else {
-    return os_error("exchange with the old layout", m_dir, errno);
+    TRY(replace_dir(m_staging, m_dir));
   }
   m_committed = true;
   m_staging = m_dir;
