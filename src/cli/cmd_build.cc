@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "cli/commands.h"
 #include "oci/docker_tar.h"
+#include "sbom/build_sboms.h"
 
 namespace wisp::cli {
 
@@ -35,6 +36,11 @@ int cmd_build(const std::string& prog, std::vector<std::string> args) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--build-date", request.more.build_date, "Build date (RFC 3339) when newer than every package's");
   app.add_option("-j,--jobs", request.threads, "Worker threads (default: one per core)");
+  std::string sbom_dir, sbom_formats = "spdx,cyclonedx";
+  bool no_sbom = false;
+  app.add_option("--sbom-dir", sbom_dir, "Where sbom-<arch>.{spdx,cdx}.json go (default: beside the output)");
+  app.add_option("--sbom-formats", sbom_formats, "SBOM formats: spdx,cyclonedx");
+  app.add_flag("--no-sbom", no_sbom, "Write no SBOM");
   request.flags.add_to(app);
   if (auto rc = parse(app, std::move(args))) return *rc;
   const bool docker_tar = format == "docker-tar";
@@ -58,7 +64,19 @@ int cmd_build(const std::string& prog, std::vector<std::string> args) {
     request.layout_dir = scratch->path() / "layout";
     request.flat_index = true;
   }
-  auto built = build_layout(request);
+  std::optional<sbom::BuildSboms> sboms;
+  if (!no_sbom) {
+    // apko's default: beside the output ("out/image" or "out/image.tar" -> "out").
+    auto beside = (std::filesystem::absolute(output) / "").parent_path().parent_path();
+    sbom::SbomOutput out{sbom_dir.empty() ? beside : std::filesystem::path(sbom_dir), true, true, request.ref_name,
+                         docker_tar};
+    if (auto formats = sbom::parse_sbom_formats(sbom_formats, out); !formats) return report(formats.error());
+    sboms.emplace(std::move(out));
+  }
+  auto hook = [&](const image::Assembled& rootfs, const BuiltArch& arch, const build::ImageConfig&, int64_t) {
+    return sboms->add_arch(rootfs, arch.arch.apk, arch.manifest);
+  };
+  auto built = build_layout(request, sboms ? ArchHook(hook) : nullptr);
   if (!built) return report(built.error());
   if (docker_tar && built->archs.size() != 1)
     return report(Error{Errc::usage, "--format docker-tar holds one architecture; pass exactly one --arch"});
@@ -75,6 +93,10 @@ int cmd_build(const std::string& prog, std::vector<std::string> args) {
   } else {
     log::info("wrote {} ({} image{}, tag {})", output, built->archs.size(), built->archs.size() == 1 ? "" : "s",
               request.ref_name);
+  }
+  if (sboms) {
+    if (auto written = sboms->write(request.layout_dir, built->index_descriptor, built->index, built->created); !written)
+      return report(written.error());
   }
   return k_exit_ok;
 }

@@ -189,17 +189,31 @@ Result<Selection> select(const oci::Index& top, const std::string& tag, const Bl
     return fail(Errc::not_found, "no image tagged '{}' (tags: {})", tag, tags.empty() ? "none" : join(tags, ", "));
   Selection out;
   out.reference = reference_of(entries.front());
+  // One multi-arch index, possibly beside tags of its own images (apko's "<tag>-<arch>"): the index.
+  std::vector<const oci::Descriptor*> indexes;
+  for (const auto& d : entries)
+    if (is_index_type(d.media_type) &&
+        std::none_of(indexes.begin(), indexes.end(), [&](const oci::Descriptor* i) { return i->digest == d.digest; }))
+      indexes.push_back(&d);
+  if (indexes.size() == 1) {
+    const oci::Descriptor& chosen = *indexes.front();
+    TRY_ASSIGN(std::string bytes, blobs.get(chosen));
+    TRY_ASSIGN_CTX(oci::Index index, oci::parse_index(bytes), "index {}", chosen.digest);
+    bool covers = std::all_of(entries.begin(), entries.end(), [&](const oci::Descriptor& d) {
+      return d.digest == chosen.digest || std::any_of(index.manifests.begin(), index.manifests.end(),
+                                                      [&](const oci::Descriptor& m) { return m.digest == d.digest; });
+    });
+    if (covers) {
+      for (const auto& m : index.manifests)
+        if (!is_index_type(m.media_type)) out.manifests.push_back(m);
+      out.reference = reference_of(chosen);
+      out.index_descriptor = chosen;
+      out.index = std::move(index);
+      return out;
+    }
+  }
   bool all_same = std::all_of(entries.begin(), entries.end(),
                               [&](const oci::Descriptor& d) { return d.digest == entries.front().digest; });
-  if (all_same && is_index_type(entries.front().media_type)) {
-    TRY_ASSIGN(std::string bytes, blobs.get(entries.front()));
-    TRY_ASSIGN_CTX(oci::Index index, oci::parse_index(bytes), "index {}", entries.front().digest);
-    for (const auto& m : index.manifests)
-      if (!is_index_type(m.media_type)) out.manifests.push_back(m);
-    out.index_descriptor = entries.front();
-    out.index = std::move(index);
-    return out;
-  }
   if (!all_same && std::any_of(entries.begin(), entries.end(),
                                [](const oci::Descriptor& d) { return is_index_type(d.media_type); }))
     return fail(Errc::usage, "the layout holds several images; name one as oci:DIR:TAG (tags: {})", join(tags, ", "));
