@@ -40,6 +40,7 @@ Result<ExtractedPackage> extract_package(std::string_view bytes, ContentStore& s
   pkg::apk::PackageReadOptions options;
   options.keyring = keyring;
   options.allow_devices = true;
+  options.trust_checksum_records = true;  // the index's identity covers datahash
   options.on_data = [&](const PackageFile& file, std::string_view content) -> Status {
     PayloadEntry entry{file, std::nullopt};
     if (file.type == io::TarType::file) {

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <climits>
+#include <memory>
 #include <new>
+#include <optional>
 
 namespace wisp::io {
 
@@ -132,6 +134,46 @@ Result<size_t> inflate_member(Inflater& inflater, std::string_view in, size_t st
   return pos + k_trailer_size;
 }
 
+/// The fast path: libdeflate inflates a whole member in one call (about twice zlib's speed) but
+/// needs an output buffer at least as large as the result, which is unknown until the member
+/// ends. The guess starts at the larger of 4x the remaining input and the stream's last ISIZE
+/// (exact when this is the last member) and doubles; untouched buffer pages cost nothing.
+/// Returns nullopt when the data is bad, so the zlib path can say precisely what is wrong.
+Result<std::optional<size_t>> inflate_member_fast(libdeflate_decompressor* d, std::string_view in,
+                                                  size_t start, std::string& out, uint64_t& total,
+                                                  uint64_t max_output) {
+  TRY_ASSIGN(size_t pos, parse_header(in, start));
+  std::string_view rest = in.substr(pos);
+  const uint64_t budget = max_output - total;
+  uint64_t guess = std::max<uint64_t>(uint64_t{64} << 10, uint64_t{rest.size()} * 4);
+  if (in.size() >= k_trailer_size) guess = std::max<uint64_t>(guess, load_le32(in, in.size() - 4) + uint64_t{1});
+  for (;;) {
+    const uint64_t cap = std::min(guess, budget);
+    auto buf = std::make_unique_for_overwrite<char[]>(static_cast<size_t>(std::max<uint64_t>(cap, 1)));
+    size_t used_in = 0, used_out = 0;
+    libdeflate_result rc = libdeflate_deflate_decompress_ex(d, rest.data(), rest.size(), buf.get(),
+                                                            static_cast<size_t>(cap), &used_in, &used_out);
+    if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) {
+      if (cap >= budget) return fail(Errc::too_large, "decompressed size exceeds the limit of {} bytes", max_output);
+      guess *= 2;
+      continue;
+    }
+    if (rc != LIBDEFLATE_SUCCESS) return std::optional<size_t>();
+    pos += used_in;
+    if (in.size() - pos < k_trailer_size) return fail(Errc::bad_format, "truncated gzip trailer");
+    uint32_t crc = libdeflate_crc32(0, buf.get(), used_out);
+    uint32_t stored_crc = load_le32(in, pos);
+    uint32_t stored_size = load_le32(in, pos + 4);
+    if (stored_crc != crc)
+      return fail(Errc::bad_format, "CRC mismatch (stored {:08x}, computed {:08x})", stored_crc, crc);
+    if (stored_size != static_cast<uint32_t>(used_out))
+      return fail(Errc::bad_format, "ISIZE mismatch (stored {}, inflated {})", stored_size, used_out);
+    total += used_out;
+    out.append(buf.get(), used_out);
+    return std::optional<size_t>(pos + k_trailer_size);
+  }
+}
+
 /// Inflates every member of `in`: into one GzipMember each when `members` is set, else all
 /// concatenated into `joined`.
 Status inflate_all(std::string_view in, const GunzipLimits& limits,
@@ -139,6 +181,9 @@ Status inflate_all(std::string_view in, const GunzipLimits& limits,
   if (in.empty()) return fail(Errc::bad_format, "empty input is not a gzip stream");
   Inflater inflater;
   if (!inflater.ok()) return fail(Errc::internal, "inflateInit2 failed");
+  std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)> fast(
+      libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
+  if (!fast) return fail(Errc::internal, "cannot allocate a decompressor");
   auto buf = std::make_unique<char[]>(k_chunk);
   uint64_t total = 0;
   size_t pos = 0;
@@ -152,9 +197,16 @@ Status inflate_all(std::string_view in, const GunzipLimits& limits,
       members->push_back(GzipMember{pos, 0, {}});
       out = &members->back().data;
     }
-    TRY_ASSIGN_CTX(size_t end,
-                   inflate_member(inflater, in, pos, *out, total, limits.max_output, buf.get()),
+    TRY_ASSIGN_CTX(std::optional<size_t> quick,
+                   inflate_member_fast(fast.get(), in, pos, *out, total, limits.max_output),
                    "gzip member {} at offset {}", n, pos);
+    size_t end = 0;
+    if (quick) {
+      end = *quick;
+    } else {
+      TRY_ASSIGN_CTX(end, inflate_member(inflater, in, pos, *out, total, limits.max_output, buf.get()),
+                     "gzip member {} at offset {}", n, pos);
+    }
     if (members) members->back().compressed_size = end - pos;
     pos = end;
   }

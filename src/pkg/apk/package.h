@@ -83,6 +83,11 @@ struct PackageReadOptions {
   const Keyring* keyring = nullptr;
   PackageLimits limits;
   bool allow_devices = false;  // accept character/block devices and fifos in the payload
+  /// Take a file's APK-TOOLS.checksum.SHA1 record as its SHA-1 instead of hashing its content,
+  /// when `datahash` covers the data member (without datahash the content is hashed anyway).
+  /// Only for callers that check the identity against a trusted index or the signature: the
+  /// datahash itself is always checked.
+  bool trust_checksum_records = false;
   /// When set, called for every entry of `files` with its content (as for_each_data_entry), after
   /// every check has passed: installers get the payload without inflating the package twice.
   DataEntryFn on_data;

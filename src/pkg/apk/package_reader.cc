@@ -123,7 +123,9 @@ class DataChecker {
     switch (e.type) {
       case io::TarType::file:
         f.size = raw.content.size();
-        f.sha1 = sha1(raw.content);
+        // A record is as good as the content when datahash covers the data member (checked
+        // in read_package, which hashes the files after all when there is no datahash).
+        f.sha1 = m_options.trust_checksum_records && f.has_checksum_record ? recorded : sha1(raw.content);
         break;
       case io::TarType::symlink:
         if (e.link_target.empty())
@@ -304,6 +306,16 @@ Result<Package> read_package(std::string_view bytes, const PackageReadOptions& o
     return fail(Errc::digest_mismatch, "data member sha256 {} does not match .PKGINFO datahash {}",
                 hex_encode(pkg.data_sha256), pkg.info.datahash);
 
+  if (options.trust_checksum_records && pkg.info.datahash.empty()) {
+    for (const RawEntry& raw : entries) {
+      if (raw.member != control_member + 1 || raw.entry.type != io::TarType::file) continue;
+      auto it = raw.entry.pax.find(std::string(k_checksum_record));
+      if (it == raw.entry.pax.end()) continue;
+      TRY_ASSIGN(std::string recorded, parse_checksum_record(it->second));
+      if (sha1(raw.content) != recorded)
+        return fail(Errc::digest_mismatch, "data entry '{}': content does not match its SHA-1 record", raw.entry.path);
+    }
+  }
   if (options.keyring) {
     // With datahash the signature covers only the control member; old packages without it
     // sign control and data together.
