@@ -8,7 +8,9 @@
 namespace wisp::oci {
 
 namespace {
-constexpr int k_gzip_default = 6;  // zlib's default, what most layer writers use
+// libdeflate 5: apko's level, and on package payloads smaller than zlib/pigz -6 (83.4 vs 83.8 MB
+// on the 200 MB bench tree) at a quarter of their CPU time.
+constexpr int k_gzip_default = 5;
 constexpr int k_zstd_default = 3;  // zstd's default
 }  // namespace
 

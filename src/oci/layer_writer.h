@@ -29,7 +29,7 @@ enum class Compression { gzip, zstd, none };
 
 struct LayerOptions {
   Compression compression = Compression::gzip;
-  int level = 0;                // 0 = default (gzip: libdeflate 6; zstd: 3); clamped to the valid range
+  int level = 0;                // 0 = default (gzip: libdeflate 5; zstd: 3); clamped to the valid range
   size_t chunk_size = 1 << 20;  // uncompressed bytes per independently compressed chunk; 0 = 1 MiB
   size_t threads = 0;           // compression workers; 0 = hardware threads
 };
