@@ -49,11 +49,14 @@ Result<std::optional<Package>> deb_package(const Stanza& fields, size_t line) {
   }
   if (source != p.name) p.origin = source;
   if (p.source_version == p.version) p.source_version.clear();
-  for (std::string_view field : {"Pre-Depends", "Depends"})
-    for (std::string_view relation : split(get(field), ','))
-      if (!trim(relation).empty()) p.depends.emplace_back(trim(relation));
-  for (std::string_view relation : split(get("Provides"), ','))
-    if (!trim(relation).empty()) p.provides.emplace_back(trim(relation));
+  auto relations = [&](std::string_view field, std::vector<std::string>& out) {
+    const std::string value = get(field);  // split() returns views into it
+    for (std::string_view relation : split(value, ','))
+      if (!trim(relation).empty()) out.emplace_back(trim(relation));
+  };
+  relations("Pre-Depends", p.depends);
+  relations("Depends", p.depends);
+  relations("Provides", p.provides);
   return std::optional<Package>(std::move(p));
 }
 
