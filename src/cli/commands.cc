@@ -17,6 +17,14 @@ std::span<const Command> commands() {
       {"resolve", "Resolve an image's (or a list of) packages from repositories", cmd_resolve},
       {"lock", "Write IMAGE.lock.json: the exact packages of every architecture", cmd_lock},
       {"build", "Build an image (OCI layout or docker tarball) from an apko image file", cmd_build},
+      {"publish", "Build an image and push it to registries (prints REF@digest)", cmd_publish},
+      {"push", "Push an image (OCI layout or archive) to a registry", cmd_push},
+      {"pull", "Pull an image from a registry into an OCI layout or archive", cmd_pull},
+      {"copy", "Copy an image between registries, layouts and archives", cmd_copy},
+      {"manifest", "Print an image's manifest or index, byte for byte", cmd_manifest},
+      {"digest", "Print an image's digest", cmd_digest},
+      {"tags", "List a repository's tags", cmd_tags},
+      {"login", "Save registry credentials (checked first) in the Docker config", cmd_login},
       {"sbom", "Write an image's SBOM (SPDX 2.3 or CycloneDX 1.6) from its package databases", cmd_sbom},
   };
   return k_commands;

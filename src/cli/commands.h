@@ -17,6 +17,14 @@ int cmd_index_verify(const std::string& prog, std::vector<std::string> args);
 int cmd_resolve(const std::string& prog, std::vector<std::string> args);
 int cmd_lock(const std::string& prog, std::vector<std::string> args);
 int cmd_build(const std::string& prog, std::vector<std::string> args);
+int cmd_publish(const std::string& prog, std::vector<std::string> args);
+int cmd_push(const std::string& prog, std::vector<std::string> args);
+int cmd_pull(const std::string& prog, std::vector<std::string> args);
+int cmd_copy(const std::string& prog, std::vector<std::string> args);
+int cmd_manifest(const std::string& prog, std::vector<std::string> args);
+int cmd_digest(const std::string& prog, std::vector<std::string> args);
+int cmd_tags(const std::string& prog, std::vector<std::string> args);
+int cmd_login(const std::string& prog, std::vector<std::string> args);
 int cmd_sbom(const std::string& prog, std::vector<std::string> args);
 
 }  // namespace wisp::cli

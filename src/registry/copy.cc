@@ -67,12 +67,16 @@ Result<ManifestBlob> select_platform(ImageSource& source, const ManifestBlob& ro
 
 }  // namespace
 
-Result<CopyResult> copy_image(ImageSource& source, ImageDestination& destination, const CopyOptions& options) {
+Result<ManifestBlob> resolve_image(ImageSource& source, const std::optional<oci::Platform>& platform) {
   TRY_ASSIGN(ManifestBlob root, source.root());
-  if (is_index_media_type(root.descriptor.media_type) && (options.platform || destination.single_platform())) {
-    oci::Platform wanted = options.platform ? *options.platform : host_platform();
-    TRY_ASSIGN(root, select_platform(source, root, wanted));
-  }
+  if (platform && is_index_media_type(root.descriptor.media_type)) return select_platform(source, root, *platform);
+  return root;
+}
+
+Result<CopyResult> copy_image(ImageSource& source, ImageDestination& destination, const CopyOptions& options) {
+  std::optional<oci::Platform> platform = options.platform;
+  if (!platform && destination.single_platform()) platform = host_platform();
+  TRY_ASSIGN(ManifestBlob root, resolve_image(source, platform));
   ImageGraph graph;
   TRY(walk(source, root, graph, 0));
   CopyResult result;

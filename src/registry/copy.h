@@ -49,6 +49,10 @@ struct CopyResult {
 /// matching platform (the message lists those it has).
 Result<CopyResult> copy_image(ImageSource& source, ImageDestination& destination, const CopyOptions& options);
 
+/// The source's root, or with `platform` that platform's manifest out of a root index (a root
+/// manifest is returned as it is). Errc::not_found as copy_image says.
+Result<ManifestBlob> resolve_image(ImageSource& source, const std::optional<oci::Platform>& platform);
+
 /// "linux/arm64/v8", "linux/amd64", "arm64" (os defaults to linux). Errc::usage otherwise.
 Result<oci::Platform> parse_platform(std::string_view text);
 /// "linux/arm64/v8".

@@ -40,6 +40,17 @@ class CheckedSink final : public io::Sink {
   io::HashSink m_hash;
 };
 
+/// The one index among a layout's entries, if there is exactly one.
+std::optional<oci::Descriptor> only_index(const std::vector<oci::Descriptor>& entries) {
+  std::optional<oci::Descriptor> found;
+  for (const auto& e : entries) {
+    if (!is_index_media_type(e.media_type)) continue;
+    if (found) return std::nullopt;
+    found = e;
+  }
+  return found;
+}
+
 class LayoutSource final : public ImageSource {
  public:
   LayoutSource(oci::LayoutReader reader, std::string tag, std::string text, std::optional<oci::Descriptor> root)
@@ -56,6 +67,8 @@ class LayoutSource final : public ImageSource {
       TRY_ASSIGN_CTX(root, m_reader.find(m_tag), "{}", m_text);
     } else if (entries.size() == 1) {
       root = entries.front();
+    } else if (auto only = only_index(entries)) {
+      root = *only;  // wisp build: the multi-arch index beside per-arch entries
     } else {
       std::vector<std::string> names;
       for (const auto& e : entries)

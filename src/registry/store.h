@@ -72,7 +72,8 @@ Result<std::unique_ptr<ImageDestination>> open_destination(const ImageLocation& 
 Result<std::unique_ptr<ImageSource>> open_registry_source(const ImageLocation& location, ClientPool& clients);
 Result<std::unique_ptr<ImageDestination>> open_registry_destination(const ImageLocation& location, ClientPool& clients);
 /// A layout source on `dir`, selecting `root` when given, else the index.json entry named
-/// `tag` (empty: the layout's only image).
+/// `tag` (empty: the layout's only entry, or its only index, as wisp build writes beside
+/// per-arch entries).
 Result<std::unique_ptr<ImageSource>> open_layout_source(const std::filesystem::path& dir, const std::string& tag,
                                                         const std::string& describe,
                                                         std::optional<oci::Descriptor> root = std::nullopt);
