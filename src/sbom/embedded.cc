@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sbom/purl.h"
+
 namespace wisp::sbom {
 namespace {
 
@@ -72,6 +74,12 @@ EmbeddedPackage read_package(const json& p) {
     for (const json& r : *it) {
       if (!r.is_object()) continue;
       ExternalRef ref{fix_category(str(r, "referenceCategory")), str(r, "referenceType"), str(r, "referenceLocator")};
+      if (ref.type == "purl") {
+        // Written in canonical form, so purl tools read back what is written; unparsable ones go.
+        auto purl = parse_purl(ref.locator);
+        if (!purl) continue;
+        ref.locator = to_string(*purl);
+      }
       if (!ref.type.empty() && !ref.locator.empty()) out.refs.push_back(std::move(ref));
     }
   }

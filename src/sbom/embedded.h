@@ -61,7 +61,8 @@ struct EmbeddedSbom {
 /// (documentDescribes or DESCRIBES; the one named `owner` when there are several), follows
 /// relationships from them to other packages (files are skipped), and returns what it found
 /// besides the described package. Known spelling slips are fixed (PACKAGE_MANAGER,
-/// OPERATING-SYSTEM). Errc::bad_format for text that is not an SPDX JSON document.
+/// OPERATING-SYSTEM) and purls are rewritten in canonical form (unparsable ones dropped).
+/// Errc::bad_format for text that is not an SPDX JSON document.
 Result<EmbeddedSbom> parse_embedded_sbom(std::string_view json, std::string_view owner);
 
 /// A valid SPDX id from any string: "SPDXRef-" + `text` with ':' and '/' as '-' and other
