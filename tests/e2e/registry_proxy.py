@@ -17,13 +17,16 @@ Location headers point back at the proxy), appends "METHOD PATH STATUS" for each
 With --token USER:PASS it also plays a Docker token server: /v2/ requests need
 "Authorization: Bearer T" with a token from GET /token?service=&scope= (Basic USER:PASS), whose
 scopes cover the request; otherwise 401 with a Bearer challenge naming the scope. Tokens are
-logged as "TOKEN <scopes>" lines. The upstream registry then runs without auth.
+logged as "TOKEN <scopes>" lines. With --refresh-token R it also takes the OAuth2 form
+POST /token (grant_type=refresh_token&refresh_token=R&service=&scope=), logged as "TOKEN oauth ...".
+The upstream registry then runs without auth.
 
 --page-tags N serves tag lists itself, N tags a page in lexical order with RFC 5988 Link headers
 (Debian's registry 2.8 neither sorts nor pages them).
 
 --redirect-blobs sends blob GETs to a second listener of this proxy (another origin, as a CDN
-would be) and logs whether an Authorization header arrived there ("REDIRECTED GET PATH auth=yes|no").
+would be) and logs whether an Authorization header arrived there ("REDIRECTED GET PATH auth=yes|no");
+that listener fetches from the registry with --upstream-auth USER:PASS, as a CDN has its own access.
 
 Binds 127.0.0.1 on a free port and writes it to --port-file atomically.
 """
@@ -94,8 +97,10 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--fault", action="append", default=[])
     parser.add_argument("--token", help="USER:PASS: act as a Bearer token server")
+    parser.add_argument("--refresh-token", help="an identity token accepted by POST /token")
     parser.add_argument("--redirect-blobs", action="store_true")
     parser.add_argument("--page-tags", type=int, default=0)
+    parser.add_argument("--upstream-auth", help="USER:PASS the redirect listener uses upstream")
     args = parser.parse_args()
 
     upstream = urllib.parse.urlsplit(args.upstream)
@@ -176,11 +181,20 @@ def main():
                 return tokens.get(auth[7:])
 
         def serve_token(self):
-            if self.headers.get("Authorization") != expected_basic:
+            oauth = self.command == "POST"
+            if oauth:
+                q = urllib.parse.parse_qs(self.read_body().decode())
+                if not args.refresh_token or q.get("grant_type") != ["refresh_token"] or \
+                        q.get("refresh_token") != [args.refresh_token]:
+                    log("TOKEN oauth refused")
+                    self.answer(401, b'{"details":"bad refresh token"}', [("Content-Type", "application/json")])
+                    return
+            elif self.headers.get("Authorization") != expected_basic:
                 log(f"TOKEN refused")
                 self.answer(401, b'{"details":"bad credentials"}', [("Content-Type", "application/json")])
                 return
-            q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            else:
+                q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
             granted = set()
             for scope in q.get("scope", []):
                 for one in scope.split(" "):
@@ -191,8 +205,9 @@ def main():
             token = secrets.token_hex(16)
             with lock:
                 tokens[token] = granted
-            log("TOKEN " + " ".join(sorted(granted)))
-            self.answer(200, json.dumps({"token": token, "expires_in": 300}).encode(),
+            log("TOKEN " + ("oauth " if oauth else "") + " ".join(sorted(granted)))
+            field = "access_token" if oauth else "token"
+            self.answer(200, json.dumps({field: token, "expires_in": 300}).encode(),
                         [("Content-Type", "application/json")])
 
         # --- the proxy ---------------------------------------------------------------------
@@ -286,6 +301,8 @@ def main():
                 if lname == "authorization" and (strip_auth or args.token):
                     continue
                 conn.putheader(name, value)
+            if strip_auth and args.upstream_auth:
+                conn.putheader("Authorization", "Basic " + base64.b64encode(args.upstream_auth.encode()).decode())
             if body or self.command in ("PUT", "POST", "PATCH"):
                 conn.putheader("Content-Length", str(len(body)))
             conn.endheaders()
