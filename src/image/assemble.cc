@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/thread_pool.h"
 #include "image/customize.h"
+#include "image/ldso_cache.h"
 
 namespace wisp::image {
 
@@ -67,6 +68,7 @@ Result<Assembled> assemble_rootfs(const AssembleInput& input, FetchedPackages fe
   }
   TRY_ASSIGN(size_t links, link_busybox_applets(out.rootfs, out.store, out.installed));
   if (links) log::debug("{}: {} busybox applet links", input.arch, links);
+  TRY_CTX(write_ld_so_cache(out.rootfs, out.store, input.arch, input.mtime), "ld.so.cache");
   TRY_ASSIGN(out.user, resolve_run_as(out.rootfs, out.store, config.accounts.run_as));
   return out;
 }
