@@ -150,13 +150,15 @@ class Builder {
                 .version = m_pool.strings.intern(dep.version)};
   }
 
-  void add(const apk::PackageInfo& info, uint32_t repo) {
+  /// Adds a repository entry, or with `repo` k_none an installed package from tag `installed_tag`.
+  void add(const apk::PackageInfo& info, uint32_t repo, uint32_t installed_tag = 0) {
     // apk keys packages by identity: the same .apk listed by two repositories is one package.
     std::string identity = identity_key(info.checksum);
     if (!identity.empty()) {
       auto [it, inserted] = m_by_identity.try_emplace(std::move(identity),
                                                       static_cast<PkgId>(m_pool.packages.size()));
       if (!inserted) {
+        if (repo == k_none) return;  // listed twice in the installed database
         PoolPackage& existing = m_pool.packages[it->second];
         if (std::find(existing.repos.begin(), existing.repos.end(), repo) == existing.repos.end())
           existing.repos.push_back(repo);
@@ -168,8 +170,15 @@ class Builder {
     PoolPackage pkg;
     pkg.info = &info;
     pkg.name = name_id(info.name);
-    pkg.repos.push_back(repo);
-    pkg.tag_mask = uint64_t{1} << m_pool.repo_tag[repo];
+    if (repo != k_none) {
+      pkg.repos.push_back(repo);
+      pkg.tag_mask = uint64_t{1} << m_pool.repo_tag[repo];
+    } else {
+      pkg.installed = true;
+      pkg.installed_tag = installed_tag;
+      // apk counts it as available from every repository of the tag it came from.
+      if (m_tag_has_repos & (uint64_t{1} << installed_tag)) pkg.tag_mask = uint64_t{1} << installed_tag;
+    }
     pkg.priority = info.provider_priority.value_or(0);
     if (!info.arch.empty() && info.arch != m_pool.arch && info.arch != "noarch") {
       pkg.unavailable = Unavailable::arch;
@@ -257,10 +266,9 @@ class Builder {
     }
   }
 
-  uint64_t hash_position(NameId id) const {
-    uint64_t bucket = murmur3_32(m_pool.names[id].text, 5381) % 20000;
-    return bucket << 32 | (0xffffffffu - id);
-  }
+  uint64_t hash_position(NameId id) const { return detail::hash_position(m_pool, id); }
+
+  void set_tag_has_repos(uint64_t mask) { m_tag_has_repos = mask; }
 
  private:
   // The decoded bytes of a Q1/Q2 identity, so that spellings differing only in base64's unused
@@ -274,36 +282,59 @@ class Builder {
 
   PoolData& m_pool;
   std::unordered_map<std::string, PkgId> m_by_identity;
+  uint64_t m_tag_has_repos = 0;  // bit t: some repository has tag id t
 };
 
 }  // namespace
+
+uint64_t hash_position(const PoolData& pool, NameId name) {
+  uint64_t bucket = murmur3_32(pool.names[name].text, 5381) % 20000;
+  return bucket << 32 | (0xffffffffu - name);
+}
+
 }  // namespace detail
 
-Result<PackagePool> PackagePool::build(std::vector<Repository> repositories, std::string arch) {
+Result<PackagePool> PackagePool::build(std::vector<Repository> repositories, std::string arch,
+                                       std::vector<InstalledPackage> installed) {
   if (arch.empty()) return fail(Errc::usage, "package pool: no architecture given");
   auto data = std::make_unique<detail::PoolData>();
   data->arch = std::move(arch);
   data->repositories = std::move(repositories);
+  data->installed = std::move(installed);
   data->tags.push_back("");
+  // Tag ids in apk's order: the installed database's tags first, then the repositories'.
+  auto tag_id = [&](std::string_view text) -> Result<uint32_t> {
+    uint32_t tag = data->find_tag(text);
+    if (tag != detail::k_none) return tag;
+    if (data->tags.size() >= 63)
+      return fail(Errc::usage, "package pool: more than 63 repository tags (at '{}')", text);
+    if (!text.empty() && text.front() == '@') text.remove_prefix(1);
+    data->tags.emplace_back(text);
+    return static_cast<uint32_t>(data->tags.size() - 1);
+  };
+  std::vector<uint32_t> installed_tags;
+  installed_tags.reserve(data->installed.size());
+  for (const InstalledPackage& pkg : data->installed) {
+    TRY_ASSIGN(uint32_t tag, tag_id(pkg.tag));
+    installed_tags.push_back(tag);
+  }
+  uint64_t tag_has_repos = 0;
   for (const Repository& repo : data->repositories) {
-    uint32_t tag = data->find_tag(repo.tag);
-    if (tag == detail::k_none) {
-      if (data->tags.size() >= 63)
-        return fail(Errc::usage, "package pool: more than 63 repository tags (at '{}')", repo.tag);
-      tag = static_cast<uint32_t>(data->tags.size());
-      std::string_view text = repo.tag;
-      if (!text.empty() && text.front() == '@') text.remove_prefix(1);
-      data->tags.emplace_back(text);
-    }
+    TRY_ASSIGN(uint32_t tag, tag_id(repo.tag));
     data->repo_tag.push_back(tag);
+    tag_has_repos |= uint64_t{1} << tag;
   }
 
-  size_t total = 0;
+  size_t total = data->installed.size();
   for (const Repository& repo : data->repositories) total += repo.packages.size();
   data->packages.reserve(total);
   data->name_index.reserve(total * 2);
 
   detail::Builder builder(*data);
+  builder.set_tag_has_repos(tag_has_repos);
+  for (size_t i = 0; i < data->installed.size(); ++i)
+    builder.add(data->installed[i].info, detail::k_none, installed_tags[i]);
+  data->installed_count = static_cast<uint32_t>(data->packages.size());
   for (uint32_t r = 0; r < data->repositories.size(); ++r)
     for (const apk::PackageInfo& info : data->repositories[r].packages) builder.add(info, r);
   builder.link();
@@ -319,8 +350,13 @@ const std::string& PackagePool::arch() const { return m_data->arch; }
 std::span<const Repository> PackagePool::repositories() const { return m_data->repositories; }
 size_t PackagePool::size() const { return m_data->packages.size(); }
 const apk::PackageInfo& PackagePool::package(uint32_t id) const { return *m_data->packages.at(id).info; }
-size_t PackagePool::repository_of(uint32_t id) const { return m_data->packages.at(id).repos.front(); }
+size_t PackagePool::repository_of(uint32_t id) const {
+  const auto& repos = m_data->packages.at(id).repos;
+  return repos.empty() ? k_no_repository : repos.front();
+}
 Unavailable PackagePool::unavailable(uint32_t id) const { return m_data->packages.at(id).unavailable; }
+bool PackagePool::installed(uint32_t id) const { return m_data->packages.at(id).installed; }
+bool PackagePool::has_installed() const { return m_data->installed_count > 0; }
 
 std::vector<uint32_t> PackagePool::providers(std::string_view name) const {
   std::vector<uint32_t> out;

@@ -12,6 +12,7 @@
 
 #include "base/result.h"
 #include "pkg/apk/package_info.h"
+#include "pkg/solve/installed.h"
 #include "pkg/solve/repository.h"
 
 namespace wisp::pkg::solve {
@@ -37,8 +38,14 @@ class PackagePool {
   /// first entry's metadata wins, as in apk. Entries that can never be installed stay in the
   /// pool (so errors can name them) with an Unavailable reason. Invalid provides are ignored and
   /// an install_if list with an invalid atom is dropped, both as apk does.
+  ///
+  /// `installed` is the root being changed (empty for a fresh root). As apk reads its installed
+  /// database before any index, installed packages come first: their metadata wins, their tags
+  /// are numbered first, and one that no repository lists is still a candidate (it can be kept).
+  /// The resolver then prefers them as apk does (see solve()).
   /// Errc::usage for more than 63 distinct repository tags or an empty arch.
-  static Result<PackagePool> build(std::vector<Repository> repositories, std::string arch);
+  static Result<PackagePool> build(std::vector<Repository> repositories, std::string arch,
+                                   std::vector<InstalledPackage> installed = {});
 
   PackagePool(PackagePool&&) noexcept;
   PackagePool& operator=(PackagePool&&) noexcept;
@@ -47,12 +54,18 @@ class PackagePool {
   const std::string& arch() const;
   std::span<const Repository> repositories() const;
 
-  /// Number of distinct packages; ids are 0..size()-1 in repository then index order.
+  /// Number of distinct packages; ids are 0..size()-1, installed packages first (in installed
+  /// order), then repository then index order.
   size_t size() const;
   const apk::PackageInfo& package(uint32_t id) const;
-  /// The lowest-numbered repository that lists the package.
+  /// The lowest-numbered repository that lists the package; k_no_repository for an installed
+  /// package no repository lists.
   size_t repository_of(uint32_t id) const;
   Unavailable unavailable(uint32_t id) const;
+  /// Whether the package is in the installed database the pool was built with.
+  bool installed(uint32_t id) const;
+  /// Whether the pool was built with a non-empty installed database.
+  bool has_installed() const;
 
   /// Packages named `name` or providing it (with or without a version), in pool order.
   std::vector<uint32_t> providers(std::string_view name) const;

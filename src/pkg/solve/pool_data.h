@@ -54,9 +54,14 @@ struct PoolPackage {
   uint32_t claims_begin = 0, claims_end = 0;  // own name first, then provides
   uint32_t deps_begin = 0, deps_end = 0;
   uint32_t iif_begin = 0, iif_end = 0;
-  std::vector<uint32_t> repos;  // ascending repository indexes
-  uint64_t tag_mask = 0;        // bit t: listed in a repository with tag id t
+  std::vector<uint32_t> repos;  // ascending repository indexes (empty: installed only)
+  // Bit t: listed in a repository with tag id t, or installed from tag t (while some repository
+  // has that tag): apk's get_pkg_repos, which counts an installed package as belonging to the
+  // repositories of the tag it was installed from.
+  uint64_t tag_mask = 0;
   int64_t priority = 0;         // provider_priority (k:)
+  bool installed = false;       // in the installed database
+  uint32_t installed_tag = 0;   // the tag id it was installed from
   Unavailable unavailable = Unavailable::none;
   std::string_view unavailable_detail;  // the offending atom or provide
 };
@@ -77,6 +82,8 @@ struct NameData {
 struct PoolData {
   std::string arch;
   std::vector<Repository> repositories;
+  std::vector<InstalledPackage> installed;  // as given; packages [0, installed_count) are these
+  uint32_t installed_count = 0;             // distinct installed packages (ids 0..count-1)
   std::vector<std::string> tags;   // tag id -> text without '@'; [0] is ""
   std::vector<uint32_t> repo_tag;  // repository index -> tag id
   std::vector<PoolPackage> packages;
@@ -120,5 +127,9 @@ bool claim_provides(const PoolData& pool, PkgId depender, PkgId p, const Claim& 
 std::string atom_text(const PoolData& pool, const Atom& atom);
 /// "name-version".
 std::string package_label(const PoolData& pool, PkgId p);
+
+/// A name's position in apk's name hash table (murmur3, seed 5381, 20000 buckets; newest name
+/// first within a bucket): the order of apk's per-name reverse lists (rdepends, rinstall_if).
+uint64_t hash_position(const PoolData& pool, NameId name);
 
 }  // namespace wisp::pkg::solve::detail

@@ -1,6 +1,8 @@
 // A configured package repository: where an index came from and the entries it lists.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,5 +15,9 @@ struct Repository {
   std::string tag;   // "" for a plain repository, or a pinning tag such as "@testing" ('@' optional)
   std::vector<apk::PackageInfo> packages;
 };
+
+/// A repository index that stands for "no repository": an installed package that no configured
+/// repository lists (it can be kept, not fetched).
+inline constexpr size_t k_no_repository = SIZE_MAX;
 
 }  // namespace wisp::pkg::solve
