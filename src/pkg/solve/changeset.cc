@@ -1,5 +1,6 @@
 #include "pkg/solve/changeset.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace wisp::pkg::solve {
@@ -11,6 +12,45 @@ std::string format_changeset(const Changeset& changeset) {
     out += '=';
     out += entry.package->version;
     out += '\n';
+  }
+  return out;
+}
+
+namespace {
+
+const char* verb(ChangeKind kind) {
+  switch (kind) {
+    case ChangeKind::install: return "Installing";
+    case ChangeKind::upgrade: return "Upgrading";
+    case ChangeKind::downgrade: return "Downgrading";
+    case ChangeKind::replace: return "Replacing";
+    case ChangeKind::repin: return "Updating pinning";
+    case ChangeKind::purge: return "Purging";
+    case ChangeKind::keep: break;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string format_changes(const Changeset& changeset) {
+  size_t total = 0;
+  for (const Change& change : changeset.changes) total += change.kind != ChangeKind::keep;
+  const int width = static_cast<int>(std::to_string(total).size());
+  std::string out;
+  size_t done = 0;
+  for (const Change& change : changeset.changes) {
+    if (change.kind == ChangeKind::keep) continue;
+    const apk::PackageInfo& named = change.new_package ? *change.new_package : *change.old_package;
+    std::string tag = change.new_tag.empty() ? "" : "@" + std::string(change.new_tag);
+    std::string versions;
+    if (change.kind == ChangeKind::upgrade || change.kind == ChangeKind::downgrade ||
+        change.kind == ChangeKind::replace)
+      versions = change.old_package->version + " -> " + change.new_package->version;
+    else
+      versions = named.version;
+    out += fmt::format("({:>{}}/{}) {} {}{} ({})\n", ++done, width, total, verb(change.kind),
+                       named.name, tag, versions);
   }
   return out;
 }

@@ -5,13 +5,14 @@
 
 namespace wisp::pkg::solve::detail {
 
-std::vector<uint32_t> discovery_order(const PoolData& pool, std::span<const Atom> world) {
+std::vector<uint32_t> discovery_order(const PoolData& pool, std::span<const Atom> world,
+                                      std::span<const NameId> requested_names) {
   const size_t n = pool.names.size();
   std::vector<uint32_t> order(n, 0);
   std::vector<uint8_t> seen(n, 0);
   std::vector<uint8_t> pkg_seen(pool.packages.size(), 0);
   std::vector<uint8_t> requested(n, 0);
-  for (const Atom& atom : world) requested[atom.name] = 1;
+  for (NameId name : requested_names) requested[name] = 1;
 
   // An explicit stack: dependency chains in a hostile index may be arbitrarily deep.
   struct Frame {

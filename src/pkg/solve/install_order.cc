@@ -94,26 +94,41 @@ Changeset install_order(const PoolData& pool, std::span<const Atom> world,
   // it. The walk follows every dependency of what it emits, so what it emits stays complete.
 
   Changeset changeset;
-  changeset.packages.reserve(out.size());
+  add_entries(pool, selection, out, position, changeset);
+  changeset.changes.reserve(out.size());
   for (PkgId p : out) {
-    auto repo = selection.repository.find(p);
-    changeset.packages.push_back(ChangesetEntry{
-        .package = pool.packages[p].info,
-        .repository = repo == selection.repository.end() ? pool.packages[p].repos.front()
-                                                         : repo->second});
+    auto source = selection.source.find(p);
+    uint32_t tag = source == selection.source.end() ? 0 : source->second.tag;
+    changeset.changes.push_back(Change{.kind = ChangeKind::install,
+                                       .new_package = pool.packages[p].info,
+                                       .new_tag = pool.tags[tag]});
   }
-  for (size_t from = 0; from < out.size(); ++from) {
-    for (const Atom& atom : pool.depends_of(out[from])) {
+  return changeset;
+}
+
+void add_entries(const PoolData& pool, const InstallSelection& selection,
+                 std::span<const PkgId> order, const std::unordered_map<PkgId, size_t>& position,
+                 Changeset& changeset) {
+  changeset.packages.reserve(order.size());
+  for (PkgId p : order) {
+    auto source = selection.source.find(p);
+    const PoolPackage& pkg = pool.packages[p];
+    size_t repository = source != selection.source.end() ? source->second.repository
+                        : pkg.repos.empty()              ? k_no_repository
+                                                         : size_t{pkg.repos.front()};
+    changeset.packages.push_back(ChangesetEntry{.package = pkg.info, .repository = repository});
+  }
+  for (size_t from = 0; from < order.size(); ++from) {
+    for (const Atom& atom : pool.depends_of(order[from])) {
       if (atom.conflict) continue;
-      PkgId target = owner(atom.name);
-      if (target == k_none || target == out[from]) continue;
-      auto it = position.find(target);
+      auto owner = selection.owner.find(atom.name);
+      if (owner == selection.owner.end() || owner->second == order[from]) continue;
+      auto it = position.find(owner->second);
       if (it == position.end()) continue;
       changeset.dependencies.push_back(
           ChangesetEdge{.from = from, .to = it->second, .atom = atom_text(pool, atom)});
     }
   }
-  return changeset;
 }
 
 }  // namespace wisp::pkg::solve::detail

@@ -151,8 +151,9 @@ uint64_t Search::allowed_tags(PkgId p, bool iif) const {
 
 bool Search::tag_ok(PkgId p, uint64_t allowed) const {
   const PoolPackage& pkg = m_pool.packages[p];
-  // apk treats empty (virtual) packages as available from any repository.
-  return (pkg.tag_mask & allowed) != 0 || pkg.info->installed_size == 0;
+  // apk treats empty (virtual) packages as available from any repository, and keeps an
+  // installed package allowed whatever its tag.
+  return (pkg.tag_mask & allowed) != 0 || pkg.info->installed_size == 0 || pkg.installed;
 }
 
 bool Search::preferred(PkgId p) const {

@@ -57,6 +57,12 @@ Search::Search(const PoolData& pool, const std::vector<apk::Dependency>& world,
     m_world.push_back(atom);
     m_world_tags.push_back(std::move(tag));
   }
+  if (options.requested) {
+    for (const std::string& name : *options.requested)
+      if (NameId id = pool.find_name(name); id != k_none) m_requested.push_back(id);
+  } else {
+    for (const Atom& atom : m_world) m_requested.push_back(atom.name);
+  }
   m_tags = pool.tags.size() > 1;
 }
 
@@ -65,7 +71,7 @@ bool Search::over_budget() { return m_steps > m_options.max_steps; }
 bool Search::init() {
   m_pkgs.assign(m_pool.packages.size(), PkgState{});
   m_name_slot.assign(m_pool.names.size(), k_none);
-  m_order = discovery_order(m_pool, m_world);
+  m_order = discovery_order(m_pool, m_world, m_requested);
 
   for (PkgId p = 0; p < m_pool.packages.size(); ++p)
     if (m_pool.packages[p].unavailable != Unavailable::none)
@@ -175,25 +181,56 @@ std::vector<PkgId> Search::candidates(NameId name, bool iif) {
     if (!dependencies_viable(p)) continue;
     list.push_back(Candidate{.pkg = p, .claim = &claim, .preferred = preferred(p), .order = order});
   }
-  // apk's compare_providers for a fresh root: preferred repository, then the highest version of
-  // the requested name, of the package itself, the highest provider_priority, the first
-  // repository, and finally index order.
-  std::sort(list.begin(), list.end(), [&](const Candidate& a, const Candidate& b) {
-    if (a.preferred != b.preferred) return a.preferred;
-    if (int v = compare_claim_versions(*a.claim, *b.claim)) return v > 0;
-    const PoolPackage& pa = m_pool.packages[a.pkg];
-    const PoolPackage& pb = m_pool.packages[b.pkg];
-    if (pa.name == pb.name)
-      if (int v = apk::compare_versions(pa.info->version, pb.info->version)) return v > 0;
-    if (pa.priority != pb.priority) return pa.priority > pb.priority;
-    if (pa.repos.front() != pb.repos.front()) return pa.repos.front() < pb.repos.front();
-    return a.order < b.order;
-  });
+  if (m_pool.installed_count == 0) {
+    // Without installed packages compare_candidates is a strict weak order: sort.
+    std::sort(list.begin(), list.end(), [&](const Candidate& a, const Candidate& b) {
+      if (int c = compare_candidates(a, b)) return c > 0;
+      return a.order < b.order;
+    });
+  } else {
+    order_like_apk(list);
+  }
   std::vector<PkgId> out;
   out.reserve(list.size() + 1);
   for (const Candidate& c : list) out.push_back(c.pkg);
   if (iif) out.push_back(k_none);  // an install_if package may also be left out
   return out;
+}
+
+int Search::compare_candidates(const Candidate& a, const Candidate& b) const {
+  // apk's compare_providers (no --upgrade or --latest) on what wisp models: the preferred
+  // repository; an installed package over one of the same name or when either claim carries a
+  // version; the highest version of the requested name, then of the package itself; the highest
+  // provider_priority; an installed package; the first repository (an installed package no
+  // repository lists counts as first, as in apk).
+  if (a.preferred != b.preferred) return a.preferred ? 1 : -1;
+  const PoolPackage& pa = m_pool.packages[a.pkg];
+  const PoolPackage& pb = m_pool.packages[b.pkg];
+  if (pa.installed != pb.installed &&
+      (pa.name == pb.name || a.claim->versioned || b.claim->versioned))
+    return pa.installed ? 1 : -1;
+  if (int v = compare_claim_versions(*a.claim, *b.claim)) return v;
+  if (pa.name == pb.name)
+    if (int v = apk::compare_versions(pa.info->version, pb.info->version)) return v;
+  if (pa.priority != pb.priority) return pa.priority > pb.priority ? 1 : -1;
+  if (pa.installed != pb.installed) return pa.installed ? 1 : -1;
+  int64_t ra = pa.repos.empty() ? -1 : int64_t{pa.repos.front()};
+  int64_t rb = pb.repos.empty() ? -1 : int64_t{pb.repos.front()};
+  if (ra != rb) return ra < rb ? 1 : -1;
+  return 0;
+}
+
+void Search::order_like_apk(std::vector<Candidate>& list) const {
+  // With installed packages the comparison is not transitive (the first "installed" rule only
+  // applies to some pairs), so no sort: like apk, scan in pool order and keep the first best;
+  // the rest follow as the best of what remains, for backtracking.
+  for (size_t i = 0; i < list.size(); ++i) {
+    size_t best = i;
+    for (size_t j = i + 1; j < list.size(); ++j)
+      if (compare_candidates(list[j], list[best]) > 0) best = j;
+    std::rotate(list.begin() + static_cast<ptrdiff_t>(i), list.begin() + static_cast<ptrdiff_t>(best),
+                list.begin() + static_cast<ptrdiff_t>(best) + 1);
+  }
 }
 
 LevelSet Search::failure_levels(NameId name) {
@@ -344,17 +381,19 @@ Result<Changeset> Search::finish() {
     // apk's get_tag: the first tag (untagged first) the package is allowed from and listed in.
     const PoolPackage& pkg = m_pool.packages[p];
     uint64_t both = m_pkgs[p].allowed & pkg.tag_mask;
-    size_t repo = pkg.repos.front();
+    InstallSelection::Source source{
+        .repository = pkg.repos.empty() ? k_no_repository : size_t{pkg.repos.front()}};
     if (both != 0) {
-      uint32_t tag = static_cast<uint32_t>(__builtin_ctzll(both));
+      source.tag = static_cast<uint32_t>(__builtin_ctzll(both));
       for (uint32_t r : pkg.repos)
-        if (m_pool.repo_tag[r] == tag) {
-          repo = r;
+        if (m_pool.repo_tag[r] == source.tag) {
+          source.repository = r;
           break;
         }
     }
-    selection.repository.emplace(p, repo);
+    selection.source.emplace(p, source);
   }
+  if (m_pool.installed_count > 0) return change_order(m_pool, m_world, selection);
   return install_order(m_pool, m_world, selection);
 }
 

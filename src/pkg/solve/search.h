@@ -205,6 +205,8 @@ class Search {
   uint64_t allowed_tags(PkgId p, bool iif) const;
   bool tag_ok(PkgId p, uint64_t allowed) const;
   bool preferred(PkgId p) const;
+  int compare_candidates(const Candidate& a, const Candidate& b) const;
+  void order_like_apk(std::vector<Candidate>& list) const;
   bool auto_selectable(PkgId p, const Claim& claim) const;
   bool constraint_holds(const Constraint& constraint, PkgId p, const Claim& claim) const;
   bool fail(LevelSet levels);
@@ -228,6 +230,7 @@ class Search {
   std::vector<Atom> m_world;               // interned world atoms (stable: reserved once)
   std::vector<std::string> m_world_tags;   // their tags as written (parallel to m_world)
   std::vector<std::pair<std::string, std::string>> m_missing;  // world atoms/names no package has
+  std::vector<NameId> m_requested;         // names the command asks for (SolveOptions::requested)
   std::vector<uint32_t> m_order;           // name -> apk-style discovery order (higher first)
   std::vector<uint32_t> m_name_slot;       // name -> index into m_names, k_none if untouched
   std::vector<NameState> m_names;
@@ -246,18 +249,38 @@ class Search {
 };
 
 /// apk's discovery order of names reachable from the world (`discover_name`): dependencies
-/// before dependents, then install_if. Names not named by the world get bit 31 and names with a
-/// real package of that name bit 30, as apk does; compared as int32 (as apk does, so bit 31
-/// sorts last), higher values are decided first.
-std::vector<uint32_t> discovery_order(const PoolData& pool, std::span<const Atom> world);
+/// before dependents, then install_if. Names not `requested` get bit 31 and names with a real
+/// package of that name bit 30, as apk does; compared as int32 (as apk does, so bit 31 sorts
+/// last), higher values are decided first.
+std::vector<uint32_t> discovery_order(const PoolData& pool, std::span<const Atom> world,
+                                      std::span<const NameId> requested);
+
+/// What the search chose, for the changeset walks.
+struct InstallSelection {
+  struct Source {
+    size_t repository = 0;  // where to fetch it from (k_no_repository: installed only)
+    uint32_t tag = 0;       // the tag it is installed from (apk's get_tag)
+  };
+  std::vector<PkgId> packages;                 // every selected package
+  std::unordered_map<NameId, PkgId> owner;     // name -> the first package that claimed it
+  std::unordered_map<PkgId, Source> source;    // package -> where it comes from
+};
 
 /// apk's install order for a fresh root (see Changeset::packages).
-struct InstallSelection {
-  std::vector<PkgId> packages;                  // every selected package
-  std::unordered_map<NameId, PkgId> owner;      // name -> the first package that claimed it
-  std::unordered_map<PkgId, size_t> repository;  // package -> repository to fetch it from
-};
 Changeset install_order(const PoolData& pool, std::span<const Atom> world,
                         const InstallSelection& selection);
+
+/// apk's changeset for a root with installed packages (solver.c generate_changeset): installed
+/// packages nothing needs any more are purged first, then the world is walked as for a fresh
+/// root, each name's installed package giving way to (or staying as) the chosen one, removals
+/// placed where apk places them; installed names the walk did not reach come last.
+Changeset change_order(const PoolData& pool, std::span<const Atom> world,
+                       const InstallSelection& selection);
+
+/// Fills `changeset.packages` from `order` and adds the dependency edges between them
+/// (`position`: package -> its index in `order`).
+void add_entries(const PoolData& pool, const InstallSelection& selection,
+                 std::span<const PkgId> order, const std::unordered_map<PkgId, size_t>& position,
+                 Changeset& changeset);
 
 }  // namespace wisp::pkg::solve::detail

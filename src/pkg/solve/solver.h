@@ -1,16 +1,23 @@
 // The APK resolver (apk-format.md §5): chooses the packages a world needs from a PackagePool.
 //
-// Semantics are apk-tools' for a fresh root (§5.1): highest version wins; a package owns its
+// Semantics are apk-tools' `add` (§5.1): highest version wins; a package owns its
 // name and every versioned provide, so two packages with one such name never coexist; an
 // unversioned provide is chosen only for a package with a provider_priority (highest wins) or
 // one that is itself required, else the user must name a provider; `!atom` conflicts; `name@tag`
 // unlocks a tagged repository for that package and, by inheritance, for its dependencies;
 // install_if packages join when all their conditions hold. Where apk would give up, wisp
 // backtracks (with conflict-directed backjumping) to the next candidate.
+//
+// On a pool built with an installed database (a given root), apk's preferences for installed
+// packages apply: an installed package wins over others of its name (or over providers of a
+// versioned name) unless the pinning the world asks for prefers another repository, and again
+// after provider_priority; it is always allowed whatever its tag. Installed packages the new
+// world does not reach are purged. The Changeset then lists apk's changes in apk's order.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +35,10 @@ struct SolveOptions {
   /// Package name -> the only version of that package that may be installed (used by
   /// solve_locked to keep architectures in step). Does not request the package.
   std::map<std::string, std::string> version_pins;
+  /// The names this command asks for (apk add's arguments), which apk decides before names only
+  /// the rest of the world or a dependency mentions. Unset: every world atom's name (a fresh
+  /// root, whose world is the command line).
+  std::optional<std::vector<std::string>> requested;
 };
 
 /// Resolves `world` against `pool`. Errc::unsatisfiable when no selection satisfies it: the first

@@ -58,8 +58,9 @@ Status verify_changeset(const PackagePool& pool, const std::vector<apk::Dependen
     PkgId p = it->second;
     if (data.packages[p].unavailable != Unavailable::none)
       return fail(Errc::unsatisfiable, "{} cannot be installed", detail::package_label(data, p));
-    if (std::find(data.packages[p].repos.begin(), data.packages[p].repos.end(), entry.repository) ==
-        data.packages[p].repos.end())
+    const bool kept = data.packages[p].installed && entry.repository == k_no_repository;
+    if (!kept && std::find(data.packages[p].repos.begin(), data.packages[p].repos.end(),
+                           entry.repository) == data.packages[p].repos.end())
       return fail(Errc::unsatisfiable, "{} is not in repository {}", detail::package_label(data, p),
                   entry.repository);
     for (PkgId q : installed.packages)

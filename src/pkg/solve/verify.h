@@ -12,8 +12,9 @@
 namespace wisp::pkg::solve {
 
 /// Checks, without the resolver's own state, that `changeset` (packages of `pool`) is
-/// installable and satisfies `world`: every package is available for the pool's architecture
-/// and listed once; no two packages claim one name unless both provide it without a version;
+/// installable and satisfies `world`: every package is available for the pool's architecture,
+/// listed once, and comes from a repository that lists it (an installed package may instead be
+/// kept with k_no_repository); no two packages claim one name unless both provide it without a version;
 /// every world atom and every D: atom of every package is met by an installed package (an
 /// unversioned provide meets only atoms without a version); no conflict atom matches an
 /// installed package other than its owner; install_if packages nothing requires have their
