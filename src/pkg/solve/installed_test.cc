@@ -187,6 +187,21 @@ TEST(SolveInstalled, UpdatesPinningAndPrefersTheWorldsTag) {
   EXPECT_EQ(changes(pool, "a>=3"), "(1/1) Updating pinning a (3)\n");
 }
 
+TEST(SolveInstalled, LaterRequirersWidenWhereAPackageComesFrom) {
+  // x (one candidate) is kept for the world's untagged x before y@t, which depends on it, is
+  // chosen; apk then counts x as allowed from @t too, so it stays pinned there.
+  Root root{.repositories = {Repository{.name = "main", .packages = index_of(block("base", "1"))},
+                             Repository{.name = "t",
+                                        .tag = "@t",
+                                        .packages = index_of(block("x", "1") + block("y", "1", "D:x\n") +
+                                                             block("y", "2", "D:x\n"))}},
+            .installed = block("x", "1", "s:t\n")};
+  PackagePool pool = pool_of(root);
+  EXPECT_EQ(changes(pool, "x y@t"), "(1/1) Installing y@t (2)\n");
+  // Alone, the untagged world atom is all x is allowed by: apk moves it to the plain tag.
+  EXPECT_EQ(changes(pool, "x"), "(1/1) Updating pinning x (1)\n");
+}
+
 TEST(SolveInstalled, RequestedNamesAreDecidedFirst) {
   // The world file asks for a virtual that two packages provide; the command adds one of them.
   Root root{.repositories = {Repository{

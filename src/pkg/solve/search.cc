@@ -179,7 +179,16 @@ std::vector<PkgId> Search::candidates(NameId name, bool iif) {
     if (m_tags && !tag_ok(p, allowed_tags(p, iif))) continue;
     ++m_steps;
     if (!dependencies_viable(p)) continue;
-    list.push_back(Candidate{.pkg = p, .claim = &claim, .preferred = preferred(p), .order = order});
+    Candidate candidate{.pkg = p, .claim = &claim, .preferred = preferred(p), .order = order};
+    if (iif) {
+      // apk prefers packages that were options when a required name they provide was last
+      // weighed ("dependencies_used"), even for an install_if name nothing requires.
+      for (const Claim& other : m_pool.claims_of(p)) {
+        const NameState* s = other.name == name ? nullptr : find_state(other.name);
+        if (s && s->positive > 0) candidate.merged = true;
+      }
+    }
+    list.push_back(candidate);
   }
   if (m_pool.installed_count == 0) {
     // Without installed packages compare_candidates is a strict weak order: sort.
@@ -203,6 +212,7 @@ int Search::compare_candidates(const Candidate& a, const Candidate& b) const {
   // version; the highest version of the requested name, then of the package itself; the highest
   // provider_priority; an installed package; the first repository (an installed package no
   // repository lists counts as first, as in apk).
+  if (a.merged != b.merged) return a.merged ? 1 : -1;
   if (a.preferred != b.preferred) return a.preferred ? 1 : -1;
   const PoolPackage& pa = m_pool.packages[a.pkg];
   const PoolPackage& pb = m_pool.packages[b.pkg];
@@ -371,6 +381,14 @@ Result<Changeset> Search::run() {
 }
 
 Result<Changeset> Search::finish() {
+  if (m_tags) {
+    // apk keeps widening what a package may come from as later requirers apply their
+    // dependencies (inherit_pinning_and_flags), and an install_if package inherits from the
+    // packages that trigger it: count the requirements that came after each selection.
+    for (PkgId p : m_selected) m_pkgs[p].allowed |= allowed_tags(p, false);
+    for (PkgId p : m_selected)
+      if (m_pkgs[p].via_iif) m_pkgs[p].allowed |= allowed_tags(p, true);
+  }
   InstallSelection selection;
   selection.packages = m_selected;
   for (PkgId p : m_selected) {

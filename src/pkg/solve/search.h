@@ -162,6 +162,7 @@ class Search {
     const Claim* claim;
     bool preferred;
     uint32_t order;
+    bool merged = false;  // install_if: also a candidate for a required name (see candidates)
   };
 
   // search.cc: the decision loop

@@ -229,6 +229,16 @@ TEST(Solve, InstallIfReachesAFixedPoint) {
   EXPECT_EQ(installs(pool, "bash base"), "base=1 bash=1");
 }
 
+TEST(Solve, InstallIfPrefersAProviderOfARequiredName) {
+  // apk weighs p1-2 as a provider of the required v, which makes it the preferred p1 when base
+  // triggers p1, over the higher p1-3 ("last dependency merging group"); apk installs p1-2.
+  auto pool = make_pool(
+      "P:base\nV:1\n\nP:p1\nV:3\ni:base\n\nP:p1\nV:2\np:v\nk:1\ni:base\n\n"
+      "P:vv\nV:1\np:v\nk:5\n");
+  EXPECT_EQ(installs(pool, "base v"), "base=1 vv=1 p1=2");
+  EXPECT_EQ(installs(pool, "base"), "base=1 p1=3");
+}
+
 TEST(Solve, BacktracksWhenTheGreedyChoiceFails) {
   // apk picks p1-3 (highest), needs p0>=2, whose p0-10 wants p1<1.5: apk gives up; wisp tries
   // the next candidate.
