@@ -40,11 +40,19 @@ Status RegistryClient::ping() {
 }
 
 Status RegistryClient::ping_locked() {
-  std::vector<std::string> schemes = {"https"};
-  if (m_options.allow_http || is_loopback_host(m_registry)) schemes.push_back("http");
-  std::optional<Error> first_error;
+  // Loopback registries are tried over plain HTTP first: nothing secret goes into the ping,
+  // nobody can listen in on loopback, and it spares a TLS setup that local registries mostly
+  // do not speak. A TLS server answers HTTP with 400, which sends us on to https.
+  std::vector<std::string_view> schemes;
+  if (is_loopback_host(m_registry)) schemes = {"http", "https"};
+  else if (m_options.allow_http) schemes = {"https", "http"};
+  else schemes = {"https"};
+  // What to report when no scheme works: the https failure, which says most (a certificate
+  // problem rather than the TLS server's 400 to plain HTTP).
+  Error reported{Errc::network, "no scheme tried"};
   for (size_t i = 0; i < schemes.size(); ++i) {
-    std::string base = schemes[i] + "://" + m_api_host;
+    const bool https = schemes[i] == "https";
+    std::string base = fmt::format("{}://{}", schemes[i], m_api_host);
     Request request;
     request.url = base + "/v2/";
     const bool last = i + 1 == schemes.size();
@@ -52,12 +60,12 @@ Status RegistryClient::ping_locked() {
     for (int attempt = 1;; ++attempt) {
       response = m_transport->send(request);
       bool again = response ? is_retryable_status(response->status) : is_retryable_error(response.error());
-      // An https failure with an http fallback left is the answer, not a glitch.
+      // A failure with another scheme left to try is the answer, not a glitch.
       if (!again || (!last && !response) || attempt >= m_options.retry.attempts) break;
       m_options.retry.wait(backoff_delay(m_options.retry, attempt, std::nullopt));
     }
     if (!response) {
-      if (!first_error) first_error = response.error();
+      if (i == 0 || https) reported = response.error();
       continue;
     }
     if (response->status == 200 || response->status == 401) {
@@ -69,9 +77,9 @@ Status RegistryClient::ping_locked() {
     Error error = response_error(fmt::format("GET {}", request.url), *response);
     error.code = Errc::bad_format;
     error.message += " (not a registry API)";
-    if (!first_error) first_error = std::move(error);
+    if (i == 0 || (https && reported.code == Errc::bad_format)) reported = std::move(error);
   }
-  return std::unexpected(first_error->wrap(fmt::format("cannot reach registry {}", m_registry)));
+  return std::unexpected(reported.wrap(fmt::format("cannot reach registry {}", m_registry)));
 }
 
 std::string RegistryClient::base_url() {

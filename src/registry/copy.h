@@ -1,7 +1,8 @@
 // Copying an image from any source to any destination (store.h), the way `wisp copy`, `push`,
 // `pull` and `publish` do: read the root (index or manifest) and every manifest below it,
 // move the distinct blobs in parallel (largest first; each one skipped when the destination
-// has it), then the manifests by digest, children before parents, then commit the name.
+// has it), then the manifests by digest, children before parents, then commit the name. When
+// the destination already has the root by digest, only the name is committed.
 // Digests never change: manifests travel as their original bytes.
 #pragma once
 
