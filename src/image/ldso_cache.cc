@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "image/customize.h"
+#include "io/sink.h"
 
 namespace wisp::image {
 namespace {
@@ -186,15 +187,28 @@ bool shared_library_name(std::string_view name) {
 }
 
 // The regular file at `path`, following symlinks and hardlinks; null if there is none.
-const Node* regular_file(const Rootfs& rootfs, std::string_view path, std::string* resolved) {
+const Node* regular_file(const Rootfs& rootfs, std::string_view path) {
   Rootfs& fs = const_cast<Rootfs&>(rootfs);
   const Node* node = fs.find_following(path);
-  *resolved = std::string(path);
-  if (node && node->kind == NodeKind::hardlink) {
-    *resolved = std::string(relative(node->link_target));
-    node = fs.find_following(*resolved);
-  }
+  if (node && node->kind == NodeKind::hardlink) node = fs.find_following(relative(node->link_target));
   return node && node->kind == NodeKind::file ? node : nullptr;
+}
+
+// A library's ELF facts. Headers and the dynamic string table sit near the start of a shared
+// object, so a prefix is read first and the whole file only when the prefix does not parse.
+// Errc::bad_format for bytes that are not a shared object; other codes: the store failed.
+Result<ElfLibrary> read_library(const Node& file, const ContentStore& store) {
+  if (!file.stored) return read_elf_library(file.data);
+  constexpr uint64_t kPrefix = 256 << 10;
+  std::string bytes;
+  io::StringSink sink(bytes);
+  ContentRef prefix{file.stored->offset, std::min(file.stored->size, kPrefix)};
+  TRY(store.read(prefix, sink));
+  Result<ElfLibrary> lib = read_elf_library(bytes);
+  if (lib || prefix.size == file.stored->size) return lib;
+  bytes.clear();
+  TRY(store.read(*file.stored, sink));
+  return read_elf_library(bytes);
 }
 
 struct Candidate {
@@ -389,8 +403,7 @@ std::string encode_ld_so_cache(std::vector<LdCacheEntry> entries, bool big_endia
 }
 
 std::vector<std::string> ld_so_conf_dirs(const Rootfs& rootfs, const ContentStore& store) {
-  std::string unused;
-  if (!regular_file(rootfs, "etc/ld.so.conf", &unused)) return {};
+  if (!regular_file(rootfs, "etc/ld.so.conf")) return {};
   ConfReader reader{rootfs, store, {}};
   reader.read_conf("/etc/ld.so.conf", 0);
   reader.dirs.push_back("/lib");
@@ -402,6 +415,7 @@ Status write_ld_so_cache(Rootfs& rootfs, const ContentStore& store, std::string_
   std::vector<std::string> dirs = ld_so_conf_dirs(rootfs, store);
   if (dirs.empty()) return {};
   std::set<const Node*> scanned;
+  std::map<const Node*, Result<ElfLibrary>> parsed;
   std::vector<LdCacheEntry> entries;
   for (const std::string& dir : dirs) {
     const Node* node = rootfs.find_following(relative(dir));
@@ -413,10 +427,13 @@ Status write_ld_so_cache(Rootfs& rootfs, const ContentStore& store, std::string_
     std::vector<std::string> order;
     for (const auto& [name, child] : node->children) {
       if (!shared_library_name(name)) continue;
-      std::string resolved;
-      if (!regular_file(rootfs, relative(prefix + name), &resolved)) continue;
-      TRY_ASSIGN_CTX(std::string bytes, read_tree_file(rootfs, store, resolved), "ld.so.cache");
-      Result<ElfLibrary> lib = read_elf_library(bytes);
+      const Node* file = regular_file(rootfs, relative(prefix + name));
+      if (!file) continue;
+      auto known = parsed.find(file);  // the soname links and the file: read once
+      if (known == parsed.end()) known = parsed.emplace(file, read_library(*file, store)).first;
+      const Result<ElfLibrary>& lib = known->second;
+      if (!lib && lib.error().code != Errc::bad_format)
+        return fail(lib.error().code, "ld.so.cache: {}{}: {}", prefix, name, lib.error().message);
       if (!lib) {
         log::debug("ld.so.cache: skipping {}{}: {}", prefix, name, lib.error().message);
         continue;

@@ -19,6 +19,7 @@ struct ElfSpec {
   bool big = false;
   uint32_t flags = 0;
   std::optional<std::string> soname = "libgreet.so.1";
+  size_t padding = 0;  // zero bytes before the string table
 };
 
 void put(std::string& out, size_t at, uint64_t value, unsigned width, bool big) {
@@ -32,7 +33,7 @@ std::string make_elf(const ElfSpec& spec) {
   const unsigned word = spec.is64 ? 8 : 4;
   const size_t ehsize = spec.is64 ? 64 : 52, phentsize = spec.is64 ? 56 : 32;
   const size_t phoff = ehsize, dynoff = phoff + 2 * phentsize;
-  const size_t dynsize = 4 * 2 * word, stroff = dynoff + dynsize;
+  const size_t dynsize = 4 * 2 * word, stroff = dynoff + dynsize + spec.padding;
   const std::string strtab = std::string(1, '\0') + spec.soname.value_or("") + '\0';
   const uint64_t base = 0x10000;
   std::string out(stroff, '\0');
@@ -237,6 +238,14 @@ struct Tree {
     n.link_target = target;
     ASSERT_TRUE(fs.put(path, std::move(n)));
   }
+  void stored(const std::string& path, const std::string& bytes) {
+    Node n;
+    n.kind = NodeKind::file;
+    n.mode = 0644;
+    n.size = bytes.size();
+    n.stored = store.add(bytes).value();
+    ASSERT_TRUE(fs.put(path, std::move(n)));
+  }
   std::vector<Decoded> cache() {
     Result<std::string> bytes = read_tree_file(fs, store, "etc/ld.so.cache");
     EXPECT_TRUE(bytes);
@@ -283,6 +292,17 @@ TEST(WriteLdSoCache, ConfIncludesGlobsAndPicksSonames) {
   ASSERT_NE(node, nullptr);
   EXPECT_EQ(node->mode, 0644u);
   EXPECT_EQ(node->mtime, 42);
+}
+
+TEST(WriteLdSoCache, ReadsSpooledLibrariesBeyondThePrefix) {
+  Tree t;
+  t.file("etc/ld.so.conf", "");
+  t.stored("usr/lib/libsmall.so.1", make_elf({.soname = "libsmall.so.1"}));
+  t.stored("usr/lib/libbig.so.1", make_elf({.soname = "libbig.so.1", .padding = 600 << 10}));
+  ASSERT_TRUE(write_ld_so_cache(t.fs, t.store, "x86_64", 0));
+  std::vector<Decoded> want = {{"libsmall.so.1", "/usr/lib/libsmall.so.1", 0x0303},
+                               {"libbig.so.1", "/usr/lib/libbig.so.1", 0x0303}};
+  EXPECT_EQ(t.cache(), want);
 }
 
 TEST(WriteLdSoCache, IncludeLoopsStop) {
