@@ -45,7 +45,9 @@ class RegistrySource final : public ImageSource {
 class RegistryDestination final : public ImageDestination {
  public:
   RegistryDestination(Reference reference, std::shared_ptr<RegistryClient> client, std::string text)
-      : m_reference(std::move(reference)), m_repository(std::move(client), m_reference.repository), m_text(std::move(text)) {}
+      : m_reference(std::move(reference)),
+        m_repository(std::move(client), m_reference.repository, Access::push),
+        m_text(std::move(text)) {}
 
   const std::string& describe() const override { return m_text; }
 

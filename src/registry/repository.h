@@ -23,10 +23,14 @@ namespace wisp::registry {
 /// Called with the bytes of one blob transferred so far.
 using ProgressFn = std::function<void(uint64_t)>;
 
+/// What a Repository is used for: reading only, or pushing too (then every request, reads
+/// included, asks for the pull+push scope, so a Bearer registry issues one token, not two).
+enum class Access { pull, push };
+
 class Repository {
  public:
-  Repository(std::shared_ptr<RegistryClient> client, std::string name)
-      : m_client(std::move(client)), m_name(std::move(name)) {}
+  Repository(std::shared_ptr<RegistryClient> client, std::string name, Access access = Access::pull)
+      : m_client(std::move(client)), m_name(std::move(name)), m_access(access) {}
 
   const std::string& name() const { return m_name; }
   RegistryClient& client() { return *m_client; }
@@ -82,12 +86,13 @@ class Repository {
 
  private:
   Status upload_once(const oci::Descriptor& blob, const Body& content, const ProgressFn& progress);
-  Scopes pull_scopes() const { return {pull_scope(m_name)}; }
+  Scopes pull_scopes() const { return {m_access == Access::push ? push_scope(m_name) : pull_scope(m_name)}; }
   Scopes push_scopes() const { return {push_scope(m_name)}; }
   std::string path(std::string_view tail) const { return "/v2/" + m_name + "/" + std::string(tail); }
 
   std::shared_ptr<RegistryClient> m_client;
   std::string m_name;
+  Access m_access;
 };
 
 /// The tag the referrers fallback keeps for a subject: "sha256-<hex>" for "sha256:<hex>".
