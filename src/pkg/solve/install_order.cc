@@ -94,29 +94,27 @@ Changeset install_order(const PoolData& pool, std::span<const Atom> world,
   // it. The walk follows every dependency of what it emits, so what it emits stays complete.
 
   Changeset changeset;
-  add_entries(pool, selection, out, position, changeset);
-  changeset.changes.reserve(out.size());
-  for (PkgId p : out) {
-    auto source = selection.source.find(p);
-    uint32_t tag = source == selection.source.end() ? 0 : source->second.tag;
-    changeset.changes.push_back(Change{.kind = ChangeKind::install,
-                                       .new_package = pool.packages[p].info,
-                                       .new_tag = pool.tags[tag]});
-  }
+  add_entries(pool, selection, out, position, changeset, /*installs=*/true);
   return changeset;
 }
 
 void add_entries(const PoolData& pool, const InstallSelection& selection,
                  std::span<const PkgId> order, const std::unordered_map<PkgId, size_t>& position,
-                 Changeset& changeset) {
+                 Changeset& changeset, bool installs) {
   changeset.packages.reserve(order.size());
+  if (installs) changeset.changes.reserve(order.size());
   for (PkgId p : order) {
     auto source = selection.source.find(p);
+    const bool known = source != selection.source.end();
     const PoolPackage& pkg = pool.packages[p];
-    size_t repository = source != selection.source.end() ? source->second.repository
-                        : pkg.repos.empty()              ? k_no_repository
-                                                         : size_t{pkg.repos.front()};
+    size_t repository = known              ? source->second.repository
+                        : pkg.repos.empty() ? k_no_repository
+                                            : size_t{pkg.repos.front()};
     changeset.packages.push_back(ChangesetEntry{.package = pkg.info, .repository = repository});
+    if (installs)
+      changeset.changes.push_back(Change{.kind = ChangeKind::install,
+                                         .new_package = pkg.info,
+                                         .new_tag = pool.tags[known ? source->second.tag : 0]});
   }
   for (size_t from = 0; from < order.size(); ++from) {
     for (const Atom& atom : pool.depends_of(order[from])) {

@@ -206,7 +206,8 @@ class Search {
   uint64_t allowed_tags(PkgId p, bool iif) const;
   bool tag_ok(PkgId p, uint64_t allowed) const;
   bool preferred(PkgId p) const;
-  int compare_candidates(const Candidate& a, const Candidate& b) const;
+  // Inlined: it is the fresh-root sort's comparator, on the hot path.
+  [[gnu::always_inline]] inline int compare_candidates(const Candidate& a, const Candidate& b) const;
   void order_like_apk(std::vector<Candidate>& list) const;
   bool auto_selectable(PkgId p, const Claim& claim) const;
   bool constraint_holds(const Constraint& constraint, PkgId p, const Claim& claim) const;
@@ -279,9 +280,10 @@ Changeset change_order(const PoolData& pool, std::span<const Atom> world,
                        const InstallSelection& selection);
 
 /// Fills `changeset.packages` from `order` and adds the dependency edges between them
-/// (`position`: package -> its index in `order`).
+/// (`position`: package -> its index in `order`); with `installs`, also one install change per
+/// package (a fresh root).
 void add_entries(const PoolData& pool, const InstallSelection& selection,
                  std::span<const PkgId> order, const std::unordered_map<PkgId, size_t>& position,
-                 Changeset& changeset);
+                 Changeset& changeset, bool installs = false);
 
 }  // namespace wisp::pkg::solve::detail
