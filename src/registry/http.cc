@@ -310,7 +310,7 @@ class CurlTransport final : public Transport {
     if (reader.error()) return std::unexpected(std::move(*reader.error()));
     if (rc != CURLE_OK) {
       std::string detail = error_buffer[0] ? std::string(trim(error_buffer)) : curl_easy_strerror(rc);
-      return fail(Errc::network, "{} {}: {}", method, url, detail);
+      return fail(Errc::network, "{} {}: {}", method, url_for_messages(url), detail);
     }
     long code = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
@@ -378,6 +378,15 @@ std::string url_origin(std::string_view url) {
   if (scheme_end == std::string_view::npos) return "";
   size_t end = url.find_first_of("/?#", scheme_end + 3);
   return lowercase(url.substr(0, end));
+}
+
+std::string url_for_messages(std::string_view url) {
+  size_t query = url.find('?');
+  if (query == std::string_view::npos) return std::string(url);
+  std::string out(url.substr(0, query));
+  for (auto part : split(url.substr(query + 1), '&'))
+    if (part.starts_with("digest=")) out += fmt::format("?{}", part);
+  return out;
 }
 
 std::string url_encode(std::string_view text) {

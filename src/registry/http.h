@@ -107,6 +107,10 @@ std::string url_origin(std::string_view url);
 /// `url` with `name=value` appended to its query (value percent-encoded).
 std::string add_query(std::string_view url, std::string_view name, std::string_view value);
 
+/// `url` for messages: its query dropped (upload locations carry long opaque state), except a
+/// digest parameter.
+std::string url_for_messages(std::string_view url);
+
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(std::string_view text);
 

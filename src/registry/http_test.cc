@@ -24,6 +24,9 @@ TEST(Http, QueriesAndOrigins) {
   EXPECT_EQ(url_origin("http://h"), "http://h");
   EXPECT_EQ(url_origin("/v2/"), "");
   EXPECT_EQ(url_encode("a-b_c.d~e/f:g"), "a-b_c.d~e%2Ff%3Ag");
+  EXPECT_EQ(url_for_messages("http://h/v2/x/blobs/uploads/u1?_state=abc&digest=sha256%3Aab"),
+            "http://h/v2/x/blobs/uploads/u1?digest=sha256%3Aab");
+  EXPECT_EQ(url_for_messages("http://h/v2/x/blobs/uploads/u1?_state=abc"), "http://h/v2/x/blobs/uploads/u1");
 }
 
 TEST(Http, DescribesRegistryErrors) {

@@ -234,7 +234,7 @@ Status Repository::upload_once(const oci::Descriptor& blob, const Body& content,
         TRY_ASSIGN(Response r, m_client->send(patch, scopes, Retry::no));
         // 201 from ECR, which finishes nothing but says so.
         if (r.status != 202 && r.status != 201 && r.status != 204)
-          return std::unexpected(m_client->failure(fmt::format("PATCH {} ({}-{})", loc, offset, offset + n - 1), r));
+          return std::unexpected(m_client->failure(fmt::format("PATCH {} ({}-{})", url_for_messages(loc), offset, offset + n - 1), r));
         if (std::string next = r.header("location"); !next.empty()) {
           TRY_ASSIGN(loc, resolve_url(r.url, next));
         }
@@ -250,7 +250,7 @@ Status Repository::upload_once(const oci::Descriptor& blob, const Body& content,
       if (progress) finish.on_upload = progress;
     }
     TRY_ASSIGN(Response r, m_client->send(finish, scopes, Retry::no));
-    if (!r.ok()) return std::unexpected(m_client->failure(fmt::format("PUT {}", loc), r));
+    if (!r.ok()) return std::unexpected(m_client->failure(fmt::format("PUT {}", url_for_messages(loc)), r));
     return check_digest_header(r, blob, "PUT");
   }();
   if (!put) {

@@ -8,7 +8,7 @@ source "$(dirname "$0")/registry_lib.sh"
 export SOURCE_DATE_EPOCH=1700000000
 
 build_mini
-start_registry plain
+start_registry plain --relative
 BACKEND=$REG
 # Small chunks, so that every layer goes up in several PATCH requests.
 PUSH=("$WISP" push --chunk-size 1024 "$WORK/mini")
