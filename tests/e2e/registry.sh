@@ -216,5 +216,13 @@ expect_exit 0 "$WISP" pull --insecure "$TLS_REG/t/mini:1" "$WORK/tls-pulled"
 [ "$OUT" = "$MINI_DIGEST" ] || fail "--insecure pull: $OUT"
 pass
 SSL_CERT_FILE=$WORK/ca/ca.crt expect_exit 0 "$WISP" digest "$TLS_REG/t/mini:1"
+# Registry to registry: blobs stream through temp files from the auth registry to the TLS one.
+printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$AUTH_REG" "$(printf 'tester:s3cret' | base64)" >"$DOCKER_CONFIG/config.json"
+expect_exit 0 "$WISP" copy --json --ca-cert "$WORK/ca/ca.crt" "$AUTH_REG/sk/v2s2:1" "$TLS_REG/t/copied:1"
+[ "$(jq -r .digest <<<"$OUT")" = "$skopeo_digest" ] && [ "$(jq -r .blobs.copied <<<"$OUT")" = 2 ] || fail "cross-registry copy: $OUT"
+pass
+expect_exit 0 "$WISP" pull --ca-cert "$WORK/ca/ca.crt" "$TLS_REG/t/copied:1" "$WORK/copied"
+[ "$OUT" = "$skopeo_digest" ] || fail "pull of the cross-registry copy: $OUT"
+pass
 
 finish
