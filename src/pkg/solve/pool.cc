@@ -175,7 +175,7 @@ class Builder {
       pkg.tag_mask = uint64_t{1} << m_pool.repo_tag[repo];
     } else {
       pkg.installed = true;
-      pkg.installed_tag = installed_tag;
+      pkg.installed_tag = static_cast<uint8_t>(installed_tag);
       // apk counts it as available from every repository of the tag it came from.
       if (m_tag_has_repos & (uint64_t{1} << installed_tag)) pkg.tag_mask = uint64_t{1} << installed_tag;
     }

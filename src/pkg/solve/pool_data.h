@@ -60,9 +60,9 @@ struct PoolPackage {
   // repositories of the tag it was installed from.
   uint64_t tag_mask = 0;
   int64_t priority = 0;         // provider_priority (k:)
-  bool installed = false;       // in the installed database
-  uint32_t installed_tag = 0;   // the tag id it was installed from
   Unavailable unavailable = Unavailable::none;
+  bool installed = false;       // in the installed database
+  uint8_t installed_tag = 0;    // the tag id it was installed from (tag ids are < 64)
   std::string_view unavailable_detail;  // the offending atom or provide
 };
 

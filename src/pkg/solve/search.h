@@ -161,8 +161,8 @@ class Search {
     PkgId pkg;
     const Claim* claim;
     bool preferred;
-    uint32_t order;
     bool merged = false;  // install_if: also a candidate for a required name (see candidates)
+    uint32_t order;
   };
 
   // search.cc: the decision loop
