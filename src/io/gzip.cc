@@ -145,8 +145,15 @@ Result<std::optional<size_t>> inflate_member_fast(libdeflate_decompressor* d, st
   TRY_ASSIGN(size_t pos, parse_header(in, start));
   std::string_view rest = in.substr(pos);
   const uint64_t budget = max_output - total;
+  // Deflate expands at most 1032:1, so no honest member needs more room than this; it also
+  // keeps a forged ISIZE from asking for gigabytes.
+  const uint64_t most = uint64_t{rest.size()} * 1032 + (uint64_t{64} << 10);
   uint64_t guess = std::max<uint64_t>(uint64_t{64} << 10, uint64_t{rest.size()} * 4);
-  if (in.size() >= k_trailer_size) guess = std::max<uint64_t>(guess, load_le32(in, in.size() - 4) + uint64_t{1});
+  if (in.size() >= k_trailer_size) {
+    uint64_t isize = load_le32(in, in.size() - 4);
+    if (isize < most) guess = std::max<uint64_t>(guess, isize + 1);
+  }
+  guess = std::min(guess, most);
   for (;;) {
     const uint64_t cap = std::min(guess, budget);
     auto buf = std::make_unique_for_overwrite<char[]>(static_cast<size_t>(std::max<uint64_t>(cap, 1)));
@@ -155,7 +162,8 @@ Result<std::optional<size_t>> inflate_member_fast(libdeflate_decompressor* d, st
                                                             static_cast<size_t>(cap), &used_in, &used_out);
     if (rc == LIBDEFLATE_INSUFFICIENT_SPACE) {
       if (cap >= budget) return fail(Errc::too_large, "decompressed size exceeds the limit of {} bytes", max_output);
-      guess *= 2;
+      if (cap >= most) return std::optional<size_t>();  // impossible for valid data: let zlib explain
+      guess = std::min(guess * 2, most);
       continue;
     }
     if (rc != LIBDEFLATE_SUCCESS) return std::optional<size_t>();
