@@ -40,9 +40,10 @@ faulty_push() {
 
 # --- faults the push rides out ------------------------------------------------------------------
 # Connections cut in the middle of PATCH requests (twice in a row, so that libcurl's own resend
-# on a fresh connection fails too): that blob's upload starts over from a new session.
+# on a fresh connection fails too): that blob's upload starts over from a new session. One blob
+# at a time, so that both cuts hit the same upload.
 faulty_push drop-patch r/drop-patch:1 'upload-patch@2-3=drop'
-expect_exit 0 "${PUSH[@]}" "$PROXY/r/drop-patch:1"
+expect_exit 0 "${PUSH[@]}" -j 1 "$PROXY/r/drop-patch:1"
 [ "$(count_log "$PROXY_LOG" '^FAULT drop PATCH')" = 2 ] || fail "faults not hit: $(cat "$PROXY_LOG")"
 pass
 [ "$(count_log "$PROXY_LOG" '^POST /v2/r/drop-patch/blobs/uploads/ 202')" -ge 5 ] || fail "want 4 uploads + a restart: $(cat "$PROXY_LOG")"
