@@ -81,8 +81,10 @@ class ByteWriter {
   explicit ByteWriter(bool big) : m_big(big) {}
   void put(uint64_t value, unsigned width) {
     for (unsigned i = 0; i < width; ++i) {
+      // Widths above 8 are zero padding: bytes past the value's 64 bits are 0 (and shifting
+      // by 64 or more would be undefined).
       unsigned shift = 8 * (m_big ? width - 1 - i : i);
-      m_out.push_back(static_cast<char>((value >> shift) & 0xff));
+      m_out.push_back(shift < 64 ? static_cast<char>((value >> shift) & 0xff) : '\0');
     }
   }
   void append(std::string_view bytes) { m_out.append(bytes); }
