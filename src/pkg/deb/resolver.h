@@ -1,0 +1,65 @@
+// Resolving what to install from Debian repositories, as `apt-get install --no-install-recommends`
+// does into an empty system (debian-and-runtime.md §2): Depends and Pre-Depends are followed,
+// Recommends/Suggests are not, and Essential packages are never added implicitly.
+//
+// Per requested package, the candidate is its highest version for the arch (or "all"). Each
+// dependency clause is satisfied, in order, by a package already chosen when one matches any
+// alternative; otherwise by the first alternative that can be installed (a real package's
+// candidate, else a provider of the virtual name). `exclude` names packages the image does not
+// want: a clause they would satisfy counts as satisfied, they are not installed and their own
+// dependencies are not followed; each use is reported as a note.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "pkg/deb/packages_index.h"
+
+namespace wisp::pkg::deb {
+
+/// The packages available for one architecture (that arch's and "all").
+class PackagePool {
+ public:
+  explicit PackagePool(std::string arch) : m_arch(std::move(arch)) {}
+  /// Entries of other architectures are ignored. The pool keeps the pointer.
+  void add(const PackageEntry* entry);
+
+  const std::string& arch() const { return m_arch; }
+  /// Real packages called `name`, highest version first.
+  const std::vector<const PackageEntry*>& versions(std::string_view name) const;
+  /// Packages providing `name`, with the version they provide it at ("" unversioned).
+  struct Provider {
+    const PackageEntry* entry;
+    std::string version;
+  };
+  const std::vector<Provider>& providers(std::string_view name) const;
+
+ private:
+  std::string m_arch;
+  std::map<std::string, std::vector<const PackageEntry*>, std::less<>> m_versions;
+  std::map<std::string, std::vector<Provider>, std::less<>> m_providers;
+};
+
+struct ResolveRequest {
+  /// "name", "name=version" (apt's pin) or "name (>= version)" style relations.
+  std::vector<std::string> packages;
+  std::vector<std::string> exclude;
+};
+
+struct Resolved {
+  /// Dependencies before their dependents (Pre-Depends and Depends), ties by name; the order
+  /// is a function of the pool and request only.
+  std::vector<const PackageEntry*> packages;
+  /// "excluded debconf (wanted by tzdata: debconf (>= 0.5) | debconf-2.0)", ...
+  std::vector<std::string> notes;
+};
+
+/// Errc::unsatisfiable naming the chain ("nginx-light -> libc6 (>= 2.38): only 2.36-9 is
+/// available for arm64"), a missing package, or a Conflicts/Breaks between two chosen packages
+/// (both named); Errc::usage for a request that does not parse or excludes a requested package.
+Result<Resolved> resolve(const PackagePool& pool, const ResolveRequest& request);
+
+}  // namespace wisp::pkg::deb
