@@ -99,6 +99,7 @@ void merge_base_into(const ImageConfig& base, ImageConfig& child) {
   prepend(c.runtime_repositories, b.runtime_repositories);
   prepend(c.repositories, b.repositories);
   prepend(c.packages, b.packages);
+  prepend(c.exclude, b.exclude);
   if (!c.baseimage) c.baseimage = b.baseimage;
 }
 
@@ -194,11 +195,29 @@ Status validate_image_config(const ImageConfig& config) {
     if (auto parsed = parse_arch(arch); !parsed) add(top, parsed.error().message);
   }
 
+  size_t debian = 0, apk = 0;
   for (const auto* list : {&config.contents.repositories, &config.contents.build_repositories,
                            &config.contents.runtime_repositories}) {
-    for (const std::string& line : *list)
-      if (auto repo = parse_repository(line); !repo) add(top, repo.error().message);
+    for (const std::string& line : *list) {
+      auto repo = parse_repository(line);
+      if (!repo) {
+        add(top, repo.error().message);
+        continue;
+      }
+      ++(repo->is_debian ? debian : apk);
+    }
   }
+  // One image, one package manager's view of the world: an APK package cannot depend on a .deb
+  // (or the reverse), and the image can carry only one package database for scanners.
+  if (debian && apk)
+    add(top, "contents.repositories mixes Debian ('deb ...') and APK repositories; an image is built "
+             "from one kind only");
+  if (debian && (!config.contents.runtime_repositories.empty() || !config.contents.build_repositories.empty()))
+    add(top, "Debian repositories go in contents.repositories (build_repositories and "
+             "runtime_repositories are APK-only)");
+  if (!debian && !config.contents.exclude.empty())
+    add(top, "contents.exclude applies to Debian images only (an APK image drops a package by not "
+             "depending on it)");
 
   if (config.contents.baseimage) {
     const bool others = !ep.empty() || !config.cmd.empty() || !config.stop_signal.empty() ||

@@ -67,6 +67,9 @@ struct Contents {
   std::vector<std::string> keyring;               // key files or URLs, installed by basename
   std::vector<NamedContent> runtime_keyring;      // inline keys written after resolution
   std::vector<std::string> packages;              // dependency atoms
+  /// wisp's own key, Debian images only: packages never installed, even when something depends
+  /// on them (debconf, perl-base...); the build prints a note for each use.
+  std::vector<std::string> exclude;
   std::optional<BaseImage> baseimage;
   bool operator==(const Contents&) const = default;
 };

@@ -46,6 +46,7 @@ nlohmann::ordered_json to_json(const ImageConfig& config) {
   put_list(contents, "keyring", c.keyring);
   put_named(contents, "runtime_keyring", c.runtime_keyring);
   put_list(contents, "packages", c.packages);
+  put_list(contents, "exclude", c.exclude);
   if (c.baseimage) {
     Json base = Json::object();
     put_string(base, "image", c.baseimage->image);

@@ -17,9 +17,9 @@ constexpr std::array<std::string_view, 16> k_top_keys = {
     "contents", "entrypoint", "cmd",         "stop-signal", "work-dir", "accounts",
     "archs",    "environment", "paths",      "annotations", "vcs-url",  "volumes",
     "include",  "layering",   "format",      "certificates"};
-constexpr std::array<std::string_view, 7> k_contents_keys = {
+constexpr std::array<std::string_view, 8> k_contents_keys = {
     "repositories", "build_repositories", "runtime_repositories", "keyring",
-    "runtime_keyring", "packages", "baseimage"};
+    "runtime_keyring", "packages", "baseimage", "exclude"};
 constexpr std::array<std::string_view, 2> k_baseimage_keys = {"image", "apkindex"};
 constexpr std::array<std::string_view, 2> k_named_content_keys = {"name", "content"};
 constexpr std::array<std::string_view, 4> k_entrypoint_keys = {"type", "command", "shell-fragment",
@@ -110,6 +110,8 @@ class Parser {
         TRY(named_contents(e.value, p, out.runtime_keyring));
       } else if (e.key == "packages") {
         TRY_ASSIGN(out.packages, m_r.string_list(e.value, p));
+      } else if (e.key == "exclude") {
+        TRY_ASSIGN(out.exclude, m_r.string_list(e.value, p));
       } else if (e.key == "baseimage") {
         if (e.value.IsNull()) continue;  // a nil pointer in apko
         TRY_ASSIGN(auto fields, m_r.entries(e.value, p, k_baseimage_keys));

@@ -519,3 +519,32 @@ TEST(ImageConfig, NodeBudgetStopsAliasExpansion) {
 }
 
 }  // namespace wisp::build
+
+namespace wisp::build {
+
+TEST(ImageConfig, DebianExcludeAndRepositoryKinds) {
+  ImageConfig ok = parse_ok(R"(contents:
+  repositories: ["deb [trusted=yes] http://127.0.0.1:1/ bookworm main"]
+  packages: [tzdata]
+  exclude: [debconf]
+)");
+  EXPECT_EQ(ok.contents.exclude, std::vector<std::string>{"debconf"});
+  EXPECT_TRUE(validate_image_config(ok));
+
+  auto mixed_status = parse_image_config(R"(contents:
+  repositories: ["deb [trusted=yes] http://127.0.0.1:1/ bookworm main", "https://packages.wolfi.dev/os"]
+  packages: [tzdata]
+)", "test.yaml");
+  ASSERT_FALSE(mixed_status);
+  EXPECT_NE(mixed_status.error().message.find("mixes Debian"), std::string::npos) << mixed_status.error().message;
+
+  auto apk_status = parse_image_config(R"(contents:
+  repositories: ["https://packages.wolfi.dev/os"]
+  packages: [busybox]
+  exclude: [busybox]
+)", "test.yaml");
+  ASSERT_FALSE(apk_status);
+  EXPECT_NE(apk_status.error().message.find("Debian images only"), std::string::npos);
+}
+
+}  // namespace wisp::build

@@ -8,6 +8,8 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "build/lockfile.h"
+#include "cli/debian_plan.h"
+#include "image/debian_assemble.h"
 #include "image/oci_image.h"
 #include "oci/layout.h"
 #include "oci/media_types.h"
@@ -20,7 +22,8 @@ namespace {
 /// What to install for one arch.
 struct ArchPlan {
   std::string arch;
-  std::vector<image::PackageSource> packages;  // install order
+  std::vector<image::PackageSource> packages;  // install order (APK)
+  std::vector<image::DebSource> debs;          // install order (Debian)
   std::vector<std::string> world;              // name=version of each, as apko pins it
 };
 
@@ -30,7 +33,15 @@ struct Plan {
   std::vector<ArchPlan> archs;
   std::vector<image::ApkDatabaseInput::Key> keys;
   std::unique_ptr<pkg::repo::Fetcher> fetcher;
+  bool debian = false;
 };
+
+Result<Plan> plan_from_debian(build::ImageConfig config, const RepoFlags& flags) {
+  TRY_ASSIGN(DebianPlan debian, plan_debian(config, flags));
+  Plan plan{std::move(config), {}, {}, std::move(debian.fetcher), true};
+  for (DebianArchPlan& a : debian.archs) plan.archs.push_back({a.apk_arch, {}, std::move(a.debs), std::move(a.world)});
+  return plan;
+}
 
 std::string base_name(std::string_view location) {
   size_t slash = location.find_last_of('/');
@@ -93,16 +104,30 @@ Result<Plan> plan_from_lockfile(const std::string& config_path, const std::strin
   return plan;
 }
 
+/// An image file with `deb` repository lines is a Debian build; otherwise the APK resolver or
+/// the lockfile decides.
+Result<Plan> make_plan(const BuildRequest& request) {
+  TRY_ASSIGN(build::ImageConfig config, load_config(request.config_path, request.flags, {}, &request.more));
+  if (is_debian_config(config)) {
+    if (!request.lock_path.empty())
+      return fail(Errc::unsupported, "--lockfile is not supported for Debian images yet");
+    return plan_from_debian(std::move(config), request.flags);
+  }
+  return request.lock_path.empty()
+             ? plan_from_resolver(request.config_path, request.flags, request.more)
+             : plan_from_lockfile(request.config_path, request.lock_path, request.flags, request.more);
+}
+
 /// SOURCE_DATE_EPOCH when set, else the newest package build date of every arch and
 /// --build-date (apko's rule; the index uses the max over all archs).
-Result<int64_t> build_date(const build::ImageConfig& config, const std::vector<image::FetchedPackages>& fetched) {
+Result<int64_t> build_date(const build::ImageConfig& config, const std::vector<const image::FetchedPackages*>& fetched) {
   if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env) {
     auto value = parse_i64(env);
     if (!value || *value < 0) return fail(Errc::usage, "SOURCE_DATE_EPOCH '{}' is not a number of seconds", env);
     return *value;
   }
   int64_t newest = config.build_date.value_or(0);
-  for (const auto& f : fetched) newest = std::max(newest, f.newest_build_time);
+  for (const auto* f : fetched) newest = std::max(newest, f->newest_build_time);
   return newest;
 }
 
@@ -119,9 +144,7 @@ Result<BuiltImage> build_layout(const BuildRequest& request, const ArchHook& hoo
   const std::string& config_path = request.config_path;
   // Errors in the file itself already start with its name; the rest get it as context.
   auto in_context = [&](const Error& e) { return e.message.starts_with(config_path) ? e : e.wrap(config_path); };
-  auto plan = request.lock_path.empty()
-                  ? plan_from_resolver(config_path, request.flags, request.more)
-                  : plan_from_lockfile(config_path, request.lock_path, request.flags, request.more);
+  auto plan = make_plan(request);
   if (!plan) return std::unexpected(in_context(plan.error()));
   BuiltImage out;
   out.config = plan->config;
@@ -136,12 +159,22 @@ Result<BuiltImage> build_layout(const BuildRequest& request, const ArchHook& hoo
 
   // Fetch and unpack every arch first: the build date is the newest package of them all.
   std::vector<image::FetchedPackages> fetched;
+  std::vector<image::FetchedDebs> fetched_debs;
+  std::vector<const image::FetchedPackages*> all_fetched;
   for (const ArchPlan& a : plan->archs) {
-    TRY_ASSIGN_CTX(auto f, image::fetch_packages(a.packages, *plan->fetcher, nullptr, request.threads), "{} ({})",
-                   config_path, a.arch);
-    fetched.push_back(std::move(f));
+    if (plan->debian) {
+      TRY_ASSIGN_CTX(auto f, image::fetch_debs(a.debs, *plan->fetcher, request.threads), "{} ({})", config_path,
+                     a.arch);
+      fetched_debs.push_back(std::move(f));
+    } else {
+      TRY_ASSIGN_CTX(auto f, image::fetch_packages(a.packages, *plan->fetcher, nullptr, request.threads),
+                     "{} ({})", config_path, a.arch);
+      fetched.push_back(std::move(f));
+    }
   }
-  TRY_ASSIGN(out.created, build_date(config, fetched));
+  for (const auto& f : fetched) all_fetched.push_back(&f);
+  for (const auto& f : fetched_debs) all_fetched.push_back(&f.packages);
+  TRY_ASSIGN(out.created, build_date(config, all_fetched));
 
   TRY_ASSIGN(auto layout, oci::LayoutWriter::create(request.layout_dir));
   image::ImageOptions options;
@@ -157,8 +190,10 @@ Result<BuiltImage> build_layout(const BuildRequest& request, const ArchHook& hoo
     const ArchPlan& a = plan->archs[i];
     TRY_ASSIGN(build::Arch arch, build::parse_arch(a.arch));
     image::AssembleInput in{&config, a.arch, a.world, repositories, plan->keys, out.created};
-    TRY_ASSIGN_CTX(image::Assembled assembled, image::assemble_rootfs(in, std::move(fetched[i])), "{} ({})",
-                   config_path, a.arch);
+    auto assembled_or = plan->debian
+                            ? image::assemble_debian_rootfs(config, a.arch, out.created, std::move(fetched_debs[i]))
+                            : image::assemble_rootfs(in, std::move(fetched[i]));
+    TRY_ASSIGN_CTX(image::Assembled assembled, std::move(assembled_or), "{} ({})", config_path, a.arch);
     TRY_ASSIGN_CTX(oci::Descriptor desc, image::write_arch_image(layout, assembled, config, arch, options),
                    "{} ({})", config_path, a.arch);
     log::info("{}: {} packages, {} files, manifest {}", a.arch, assembled.installed.size(), assembled.rootfs.size(),

@@ -6,6 +6,7 @@
 #include "base/log.h"
 #include "cli/command.h"
 #include "cli/commands.h"
+#include "cli/debian_plan.h"
 #include "cli/resolve_common.h"
 
 namespace wisp::cli {
@@ -40,6 +41,27 @@ int cmd_resolve(const std::string& prog, std::vector<std::string> args) {
   if (!positional.empty() && is_config_argument(positional.front())) {
     config_path = positional.front();
     positional.erase(positional.begin());
+  }
+  if (!config_path.empty()) {
+    // A Debian image file: name=version per arch in install order (json: {arch: [...]}).
+    auto config = load_config(config_path, flags, positional);
+    if (!config) return report(config.error());
+    if (is_debian_config(*config)) {
+      if (format == "dot") return report(Error{Errc::unsupported, "--format dot is for APK images only"});
+      auto plan = plan_debian(*config, flags);
+      if (!plan) return report(plan.error().wrap(config_path));
+      nlohmann::ordered_json by_arch = nlohmann::ordered_json::object();
+      for (const DebianArchPlan& a : plan->archs) {
+        if (format == "json") {
+          by_arch[a.apk_arch] = a.world;
+          continue;
+        }
+        if (plan->archs.size() > 1) fmt::print("# {}\n", a.apk_arch);
+        for (const std::string& w : a.world) fmt::print("{}\n", w);
+      }
+      if (format == "json") fmt::print("{}\n", by_arch.dump(2));
+      return k_exit_ok;
+    }
   }
   auto resolution = resolve_packages(config_path, flags, positional);
   if (!resolution) return report(resolution.error());
