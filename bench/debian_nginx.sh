@@ -2,11 +2,14 @@
 # wisp build of examples/debian/nginx.yaml (x86_64 + aarch64, warm download cache) against
 #   floor:      tar --sort=name | pigz -6 | sha256sum   of the same two root filesystems, unpacked
 #               (what any builder must at least do to produce those layers), and
-#   mmdebstrap: mmdebstrap --variant=$MM_VARIANT (default custom) --include=<the image's packages>
-#               per arch into a tarball, when mmdebstrap is installed. It is not part of
-#               scripts/setup-deps: when you run this by hand, pass --install-mmdebstrap to have the
-#               script apt-get install it (CI never does). Its arm64 run executes maintainer scripts,
-#               so it needs qemu-user-static with binfmt_misc registered (the e2e test does that).
+#   mmdebstrap: mmdebstrap --variant=$MM_VARIANT (default extract) --include=<the image's packages>
+#               per arch into a tarball, when mmdebstrap is installed. extract unpacks without
+#               running maintainer scripts, as wisp does; it cannot skip dependencies, though, so
+#               it unpacks apt's whole closure (debconf, mawk, openssl, iproute2 and what they pull
+#               in: about twice the packages). --variant=custom does not work for this set: it runs
+#               dpkg inside the new root, which has none. mmdebstrap is not in scripts/setup-deps:
+#               when you run this by hand, pass --install-mmdebstrap to have the script apt-get
+#               install it (CI never does).
 # The .debs are real bookworm packages fetched by an isolated apt (tests/e2e/debian_lib.sh) into a
 # signed local repository, read through file:// so no HTTP server times into the numbers.
 # Prints hyperfine medians and the ratios.
@@ -68,8 +71,9 @@ echo "== nginx: $(echo "$image_pkgs" | tr , '\n' | wc -l) packages; unpacked $(d
 floor="for t in ${trees[*]}; do tar --sort=name -C \$t -cf - . | pigz -6 | sha256sum; done"
 cmds=(-n wisp "${build[*]}" -n floor "$floor")
 if command -v mmdebstrap >/dev/null; then
-  mm="for a in amd64 arm64; do mmdebstrap --quiet --variant=${MM_VARIANT:-custom} --architectures=\$a --include=$image_pkgs"
-  mm+=" bookworm $work/mm-\$a.tar 'deb [trusted=yes] file://$repo bookworm main' || exit 1; done"
+  # copy:// because file:// URIs must be reachable inside the new root.
+  mm="for a in amd64 arm64; do mmdebstrap --quiet --variant=${MM_VARIANT:-extract} --architectures=\$a --include=$image_pkgs"
+  mm+=" bookworm $work/mm-\$a.tar 'deb [trusted=yes] copy://$repo bookworm main' || exit 1; done"
   cmds+=(-n mmdebstrap "$mm")
 else
   echo "(mmdebstrap is not installed: pass --install-mmdebstrap to compare with it)"

@@ -68,6 +68,7 @@ for a in amd64 arm64; do
   n=$(ls "$DEB_WORK/debs/$a" | wc -l)
   [ "$n" -ge 20 ] || fail "only $n .debs fetched for $a"
   pass
+  echo "fetched $n bookworm .debs for $a"
 done
 
 # 2. The site package, the repository, its signature and keyrings (the right key and a wrong one).
