@@ -128,8 +128,15 @@ deb_repo() {
   local repo=$1 a p
   shift
   rm -rf "$repo" && mkdir -p "$repo/pool/main"
+  # Pool names as the archive writes them, NAME_UPSTREAM-REVISION_ARCH.deb without the epoch
+  # (apt-get download writes the epoch as "%3a" into file names, which no archive has).
+  local name
   for d in "$@"; do
-    for p in "$d"/*.deb; do ln -f "$p" "$repo/pool/main/" 2>/dev/null || cp -f "$p" "$repo/pool/main/"; done
+    for p in "$d"/*.deb; do
+      name=$(dpkg-deb -f "$p" Package Version Architecture | awk -F': ' '
+        /^Package:/{n=$2} /^Version:/{v=$2; sub(/^[0-9]+:/, "", v)} /^Architecture:/{a=$2} END{print n "_" v "_" a ".deb"}')
+      ln -f "$p" "$repo/pool/main/$name" 2>/dev/null || cp -f "$p" "$repo/pool/main/$name"
+    done
   done
   for a in amd64 arm64; do
     mkdir -p "$repo/dists/bookworm/main/binary-$a"
