@@ -9,6 +9,8 @@
 #include "base/digest.h"
 #include "base/encoding.h"
 #include "base/file.h"
+#include "image/customize.h"
+#include "image/installer.h"
 #include "io/sink.h"
 
 namespace wisp::image {
@@ -263,6 +265,41 @@ TEST(DebPackages, DamagedCacheFallsBackToTheDeb) {
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(stored(again->packages, *entry_at(again->packages.packages[0], "usr/bin/hello")),
             "#!/bin/sh\necho hello\n");
+}
+
+TEST(DebPackages, InstalledOnTheDebianSkeleton) {
+  REQUIRE_DPKG_DEB();
+  Fixture f;
+  auto sources = f.two_packages();
+  fs::path certs = f.build("ca-certificates",
+                           "Package: ca-certificates\nVersion: 1\nArchitecture: all\nMaintainer: x\nDescription: CAs\n",
+                           "", {{"usr/share/ca-certificates/mozilla/B.crt", {"B\n", 0644}},
+                                {"usr/share/ca-certificates/mozilla/A.crt", {"A\n", 0644}},
+                                {"etc/ssl/certs/.keep", {"", 0644}}},
+                           {});
+  sources.push_back(f.source(certs, "ca-certificates"));
+  auto debs = fetch_debs(sources, *f.fetcher(), 2);
+  ASSERT_TRUE(debs) << debs.error().message;
+
+  Rootfs fs;
+  ASSERT_TRUE(write_debian_skeleton(fs, 5));
+  Installer installer(fs);
+  for (ExtractedPackage& p : debs->packages.packages) {
+    auto installed = installer.install(std::move(p));
+    ASSERT_TRUE(installed) << installed.error().message;
+  }
+  ASSERT_TRUE(finish_debian_rootfs(fs, debs->packages.store, debs->metadata, 5));
+  const ContentStore& store = debs->packages.store;
+  EXPECT_EQ(read_tree_file(fs, store, "usr/bin/hello").value_or(""), "#!/bin/sh\necho hello\n");
+  EXPECT_EQ(read_tree_file(fs, store, "usr/bin/hi").value_or(""), "#!/bin/sh\necho hello\n");
+  EXPECT_EQ(fs.find("usr/bin/hello")->owner, 0);
+  EXPECT_EQ(read_tree_file(fs, store, "etc/ssl/certs/ca-certificates.crt").value_or(""), "A\nB\n");
+  EXPECT_EQ(read_tree_file(fs, store, "var/lib/dpkg/status.d/hello").value_or(""), k_hello_control);
+  EXPECT_EQ(read_tree_file(fs, store, "var/lib/dpkg/status.d/hello.md5sums").value_or(""), k_hello_md5sums);
+  EXPECT_NE(fs.find("var/lib/dpkg/status.d/ca-certificates"), nullptr);
+  EXPECT_EQ(fs.find("var/lib/dpkg/status.d/ca-certificates.md5sums"), nullptr);
+  EXPECT_EQ(fs.find("tmp")->mode, 01777u);
+  EXPECT_EQ(installer.installed()[0].package.info.name, "hello");
 }
 
 }  // namespace
