@@ -42,6 +42,8 @@ struct DebArchive {
 /// control tar without `control`, non-file entries in the control tar that are not "./";
 /// Errc::unsupported for an unknown compression (bzip2, lzma); Errc::too_large past limits.
 Result<DebArchive> open_deb(std::string_view bytes, const DebLimits& limits = {});
+/// DebArchive::data would dangle: keep the bytes in a variable that outlives the archive.
+Result<DebArchive> open_deb(std::string&& bytes, const DebLimits& limits = {}) = delete;
 
 /// The decompressed data tar.
 Result<std::string> decompress_data(const DebArchive& deb, const DebLimits& limits = {});

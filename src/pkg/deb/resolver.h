@@ -8,8 +8,28 @@
 // candidate, else a provider of the virtual name). `exclude` names packages the image does not
 // want: a clause they would satisfy counts as satisfied, they are not installed and their own
 // dependencies are not followed; each use is reported as a note.
+//
+// How the apt facts (apt 2.6 pkgDepCache::MarkInstall, apt-get's TryToInstall) map onto this:
+// - every requested package is marked first, then each one's dependencies are walked in request
+//   order, depth first, Pre-Depends before Depends, clauses in field order;
+// - a clause already met by a marked (or excluded) package is skipped; else its possible
+//   solutions are tried in order: per alternative, the candidates that satisfy it, sorted as
+//   apt's CompareProviders does: the real package of that name, then Essential, then
+//   Important/Protected, then Priority (none < required < important < standard < optional <
+//   extra/unknown), then the package apt's cache numbered later (PackagePool::first_mention);
+// - a solution whose own dependencies fail is dropped for the rest of the run (apt discards its
+//   candidate) and the next one is tried; what it already pulled in stays, as in apt;
+// - `name:any` is met only by a Multi-Arch: allowed package of that name or a Multi-Arch: allowed
+//   provider (apt's implicit "name:any" provides; dpkg's deparchsatisfied agrees);
+//   `name:native` and `name:<pool arch>` act like `name`; another arch is never met;
+// - excluded packages behave as if installed at their candidate version (what apt does with
+//   them in the dpkg status file): they satisfy what their version or Provides satisfy;
+// - a solution that conflicts or breaks with a marked package (either way) is skipped; apt
+//   would instead unmark the other side and leave it to its problem resolver, which wisp does not
+//   model; Conflicts/Breaks left between chosen packages are an error.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <string_view>
@@ -36,11 +56,18 @@ class PackagePool {
     std::string version;
   };
   const std::vector<Provider>& providers(std::string_view name) const;
+  /// When `name` was first mentioned by the entries added so far (as a package, a relation
+  /// target or a provided name): apt's cache numbers packages in that order and, as its last
+  /// tie-break between providers, prefers the higher number. SIZE_MAX when never mentioned.
+  size_t first_mention(std::string_view name) const;
 
  private:
+  void mention(std::string_view name);
+
   std::string m_arch;
   std::map<std::string, std::vector<const PackageEntry*>, std::less<>> m_versions;
   std::map<std::string, std::vector<Provider>, std::less<>> m_providers;
+  std::map<std::string, size_t, std::less<>> m_mentions;
 };
 
 struct ResolveRequest {
