@@ -180,6 +180,18 @@ for pair in "x86_64 amd64" "aarch64 arm64"; do
     pass
   done
 done
+# The build's SBOMs validate against the SPDX 2.3 / CycloneDX 1.6 schemas (sbom.sh's checker), and
+# the CycloneDX document lists the same packages.
+if python3 -c 'import jsonschema' 2>/dev/null; then
+  expect_exit 0 python3 "$ROOT/tests/e2e/sbom_check.py" "$TESTDATA/sbom-schemas" "$WORK"/out-*/sbom-*.json
+else
+  echo "SKIP SBOM schema validation: python3-jsonschema is missing (scripts/setup-deps)"
+fi
+for img in $IMAGES; do
+  python3 "$ROOT/tests/e2e/sbom_check.py" --packages "$WORK/out-$img/sbom-x86_64.cdx.json" \
+    | diff <(cut -d' ' -f1,2 "$WORK/statusd-$img-amd64") - >"$WORK/diff" || fail "$img: CycloneDX packages differ: $(cat "$WORK/diff")"
+  pass
+done
 echo "closures: static $(wc -l <"$WORK/expected-static-amd64"), base $(wc -l <"$WORK/expected-base-amd64"), nginx $(wc -l <"$WORK/expected-nginx-amd64") packages (amd64)"
 # The distroless sets, for the record: static has no C library, base is the glibc set.
 [ "$(tr '\n' ' ' <"$WORK/expected-static-amd64")" = "base-files ca-certificates netbase tzdata " ] \
@@ -211,6 +223,17 @@ for img in $IMAGES; do
       pass
     done
   done
+done
+# Scanners need os-release (ID debian, VERSION_ID 12) and read licences from each copyright file.
+for img in $IMAGES; do
+  r=$WORK/$img-aarch64/rootfs
+  [ "$(readlink "$r/etc/os-release")" = ../usr/lib/os-release ] && grep -qx ID=debian "$r/usr/lib/os-release" \
+    && grep -qx 'VERSION_ID="12"' "$r/usr/lib/os-release" || fail "$img: os-release"
+  pass
+  for p in $(cut -d' ' -f1 "$WORK/statusd-$img-arm64"); do
+    [ -f "$r/usr/share/doc/$p/copyright" ] || fail "$img: no /usr/share/doc/$p/copyright"
+  done
+  pass
 done
 [ "$(stat -c '%u:%g %a' "$WORK/nginx-x86_64/rootfs/var/lib/nginx")" = "65532:65532 750" ] \
   || fail "paths: /var/lib/nginx is $(stat -c '%u:%g %a' "$WORK/nginx-x86_64/rootfs/var/lib/nginx")"

@@ -48,7 +48,7 @@ deb_fetch() {
     deb_aptiso "$arch" download --print-uris $names >"$uris" 2>"$DEB_WORK/uris.err" \
       || deb_die "apt-get download --print-uris ($arch): $(cat "$DEB_WORK/uris.err")"
     [ "$(wc -l <"$uris")" = "$(echo "$names" | wc -l)" ] || deb_die "apt gave $(wc -l <"$uris") URIs for $(echo "$names" | wc -l) packages"
-    cache=${XDG_CACHE_HOME:-$HOME/.cache}/wisp-e2e-debs/$arch
+    cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/wisp-e2e-debs/$arch
     mkdir -p "$cache" "$out/$arch"
     (
       flock 9  # two runs at once share the cache safely
@@ -117,7 +117,10 @@ http {
 }
 EOF
   printf '%s\n' "$body" >"$src/var/www/html/index.html"
-  (cd "$src" && find etc var -type f | LC_ALL=C sort | xargs md5sum) >"$src/DEBIAN/md5sums"
+  mkdir -p "$src/usr/share/doc/wisp-nginx-site"
+  printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nFiles: *\nCopyright: none\nLicense: CC0-1.0\n' \
+    >"$src/usr/share/doc/wisp-nginx-site/copyright"
+  (cd "$src" && find etc usr var -type f | LC_ALL=C sort | xargs md5sum) >"$src/DEBIAN/md5sums"
   find "$src" -exec touch -h -d @"${SOURCE_DATE_EPOCH:-1700000000}" {} +
   dpkg-deb --root-owner-group -Zgzip --build "$src" "$out" >/dev/null || deb_die "dpkg-deb --build failed"
 }
