@@ -19,9 +19,9 @@ constexpr std::string_view k_passwd =
 
 constexpr std::string_view k_group =
     "root:x:0:\n"
+    "nobody:x:65534:\n"
     "tty:x:5:\n"
     "staff:x:50:\n"
-    "nogroup:x:65534:\n"
     "nonroot:x:65532:\n";
 
 // Local files only: an image has no NIS, LDAP or systemd daemons to ask.

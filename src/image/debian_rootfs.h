@@ -27,8 +27,8 @@ struct DebMetadata {
 
 /// Before any package: `/` 0755, `/tmp` 1777, `/root` 0700, `/home/nonroot` 0700 owned by
 /// 65532, `/var/lib/dpkg/status.d`, and `/etc/passwd`, `/etc/group` as distroless writes them
-/// (root 0, nobody 65534, nonroot 65532; groups root, tty 5, staff 50, nogroup 65534,
-/// nonroot 65532), `/etc/nsswitch.conf`. Everything gets `mtime`.
+/// (root 0, nobody 65534, nonroot 65532; groups root, nobody 65534,
+/// tty 5, staff 50, nonroot 65532), `/etc/nsswitch.conf`. Everything gets `mtime`.
 Status write_debian_skeleton(Rootfs& rootfs, int64_t mtime);
 
 /// After the packages: status.d entries for each package (sorted by name), the CA bundle

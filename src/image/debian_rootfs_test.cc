@@ -35,7 +35,7 @@ TEST(DebianRootfs, SkeletonHasDistrolessAccountsAndDirectories) {
             "root:x:0:0:root:/root:/sbin/nologin\n"
             "nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n"
             "nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n");
-  EXPECT_EQ(f.read("etc/group"), "root:x:0:\ntty:x:5:\nstaff:x:50:\nnogroup:x:65534:\nnonroot:x:65532:\n");
+  EXPECT_EQ(f.read("etc/group"), "root:x:0:\nnobody:x:65534:\ntty:x:5:\nstaff:x:50:\nnonroot:x:65532:\n");
   std::string nsswitch = f.read("etc/nsswitch.conf");
   EXPECT_NE(nsswitch.find("passwd:         files\n"), std::string::npos);
   EXPECT_NE(nsswitch.find("hosts:          files dns\n"), std::string::npos);

@@ -19,7 +19,7 @@ namespace {
 constexpr uint64_t k_xz_memlimit = uint64_t{256} << 20;
 // Enough for any real multi-member file (pigz, concatenated logs) without unbounded work.
 constexpr size_t k_gzip_max_members = 1 << 16;
-constexpr size_t k_first_chunk = size_t{1} << 20;
+constexpr size_t k_first_chunk = size_t{64} << 10;
 
 Error too_large(uint64_t max_output) {
   return Error{Errc::too_large, fmt::format("decompressed size exceeds the limit of {} bytes", max_output)};

@@ -178,6 +178,23 @@ TEST(IoDecompress, BoundIsExactAndTooLargeBeyond) {
   }
 }
 
+TEST(IoDecompress, XzDictionaryBeyondTheMemoryLimitIsTooLarge) {
+  // Single-threaded xz writes one block without size fields, so its header is: size byte,
+  // flags, then the LZMA2 filter (id 0x21, one property byte: the dictionary size code).
+  std::string packed = compress_with("xz -c --threads=1", "some data");
+  constexpr size_t k_block = 12;
+  ASSERT_EQ(packed[k_block + 1], '\0');
+  ASSERT_EQ(packed.substr(k_block + 2, 2), std::string_view("\x21\x01", 2));
+  packed[k_block + 4] = 40;  // 4 GiB - 1: far above what the decoder will allocate
+  const size_t header_size = (static_cast<uint8_t>(packed[k_block]) + 1) * 4;
+  uint32_t crc = lzma_crc32(reinterpret_cast<const uint8_t*>(packed.data() + k_block), header_size - 4, 0);
+  for (int i = 0; i < 4; ++i) packed[k_block + header_size - 4 + i] = static_cast<char>(crc >> (8 * i));
+  auto r = decompress(packed, Codec::xz, 1 << 20);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::too_large) << r.error().message;
+  EXPECT_NE(r.error().message.find("memory"), std::string::npos) << r.error().message;
+}
+
 TEST(IoDecompress, BombsStopAtTheBound) {
   // 64 MiB of zeros packs into a few kilobytes; a 1 MiB bound must refuse it.
   std::string zeros(size_t{64} << 20, '\0');
