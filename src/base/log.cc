@@ -20,4 +20,9 @@ void write(Level msg_level, std::string_view message) {
   fmt::print(stderr, "wisp: {}{}\n", k_prefix[static_cast<int>(msg_level)], message);
 }
 
+void write_note(std::string_view message) {
+  std::lock_guard lock(g_mutex);
+  fmt::print(stderr, "wisp: note: {}\n", message);
+}
+
 }  // namespace wisp::log

@@ -27,8 +27,11 @@ void prepend(std::vector<T>& child, const std::vector<T>& base) {
 }
 
 void trim_repositories(std::vector<std::string>& repos) {
-  for (std::string& repo : repos)
+  for (std::string& repo : repos) {
+    // A Debian line keeps its slashes: "deb URI ./" names a flat repository by its '/'.
+    if (repo.starts_with("deb ") || repo.starts_with("deb\t")) continue;
     while (!repo.empty() && repo.back() == '/') repo.pop_back();
+  }
 }
 
 }  // namespace

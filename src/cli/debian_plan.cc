@@ -58,7 +58,7 @@ Result<DebianPlan> plan_debian(const build::ImageConfig& config, const RepoFlags
       repos.push_back(std::move(repo));
     }
     TRY_ASSIGN_CTX(auto resolved, pkg::deb::resolve(pool, request), "{}", a.deb_arch);
-    for (const std::string& note : resolved.notes) log::info("{}: note: {}", a.deb_arch, note);
+    for (const std::string& note : resolved.notes) log::note("{}: {}", a.deb_arch, note);
     for (const pkg::deb::PackageEntry* entry : resolved.packages) {
       a.debs.push_back({origin.at(entry)->location(*entry), entry->sha256, entry->size, entry->name});
       a.world.push_back(entry->name + "=" + entry->version);

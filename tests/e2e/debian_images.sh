@@ -130,8 +130,8 @@ for img in $IMAGES; do
   expect_exit 0 "$WISP" build -v "$WORK/$img.yaml" -o "$WORK/out-$img/image" -t "$img" --cache-dir "$WORK/cache"
   # wisp names what it dropped (-v shows the notes), per Debian arch.
   for x in $(eval "echo \${EXCL_$img//,/ }"); do
-    expect_contains "$ERR" "amd64: note: excluded $x (wanted by"
-    expect_contains "$ERR" "arm64: note: excluded $x (wanted by"
+    expect_contains "$ERR" "note: amd64: excluded $x (wanted by"
+    expect_contains "$ERR" "note: arm64: excluded $x (wanted by"
   done
   layout=$WORK/out-$img/image
   expect_exit 0 skopeo inspect --raw "oci:$layout:$img"

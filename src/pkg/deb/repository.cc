@@ -88,6 +88,22 @@ Result<std::string> fetch_packages_text(repo::Fetcher& fetcher, const std::strin
 
 }  // namespace
 
+std::string RepositoryPackages::location(const PackageEntry& entry) const {
+  const bool url = source.uri.find("://") != std::string::npos;
+  if (!url) return source.uri + "/" + entry.filename;
+  std::string out = source.uri + "/";
+  for (unsigned char c : entry.filename) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                 c == '.' || c == '_' || c == '~' || c == '/';
+    if (plain) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("%{:02x}", c);
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> default_keyrings() {
   std::vector<std::string> out;
   std::error_code ec;

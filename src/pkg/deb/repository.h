@@ -23,8 +23,9 @@ struct RepositoryPackages {
   std::string arch;
   std::vector<PackageEntry> packages;  // that arch's and "all"
 
-  /// Where an entry's .deb is: URI + "/" + Filename.
-  std::string location(const PackageEntry& entry) const { return source.uri + "/" + entry.filename; }
+  /// Where an entry's .deb is: URI + "/" + Filename, the file name percent-encoded for URLs
+  /// (as apt does: "1%3a2.0" on disk is "1%253a2.0" in a URL, '+' is "%2b").
+  std::string location(const PackageEntry& entry) const;
 };
 
 /// apt's keyrings for lines without signed-by: /etc/apt/trusted.gpg and /etc/apt/trusted.gpg.d/*.
