@@ -519,9 +519,16 @@ void PackagePool::add(const PackageEntry* entry) {
     for (const Alternatives& clause : clauses)
       for (const Relation& relation : clause) mention(relation.name);
   };
+  // Fields the entry does not parse: only their names matter, cut out without a full parse.
   auto mention_field = [&](std::string_view field) {
-    if (const std::string* value = entry->paragraph.find(field))
-      if (auto clauses = parse_relations(*value)) mention_all(*clauses);
+    const std::string* value = entry->paragraph.find(field);
+    if (value == nullptr) return;
+    for (std::string_view clause : split(*value, ','))
+      for (std::string_view alternative : split(clause, '|')) {
+        std::string_view name = trim(alternative);
+        name = trim(name.substr(0, name.find_first_of(" \t\n(:[<")));
+        if (!name.empty()) mention(name);
+      }
   };
   mention_all(entry->pre_depends);
   mention_all(entry->depends);
