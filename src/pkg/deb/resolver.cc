@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -112,6 +113,42 @@ Error failure_error(const Failure& failure) {
                            failure.clause, failure.reason, join(failure.path, " -> "), failure.clause)};
 }
 
+// apt's cache numbers a name when the index first mentions it: the package, then the targets
+// of Pre-Depends, Depends, Conflicts, Breaks, Recommends, Suggests, Replaces and Enhances, then
+// what it provides. Only the last tie between providers needs it, so it is built on demand.
+std::unordered_map<std::string_view, size_t> apt_numbering(const PackagePool& pool) {
+  std::unordered_map<std::string_view, size_t> numbers;
+  auto number = [&](std::string_view name) { numbers.try_emplace(name, numbers.size()); };
+  auto number_all = [&](const std::vector<Alternatives>& clauses) {
+    for (const Alternatives& clause : clauses)
+      for (const Relation& relation : clause) number(relation.name);
+  };
+  // Fields the entry does not parse: only their names matter, cut out without a full parse.
+  auto number_field = [&](const PackageEntry& entry, std::string_view field) {
+    const std::string* value = entry.paragraph.find(field);
+    if (value == nullptr) return;
+    for (std::string_view clause : split(*value, ','))
+      for (std::string_view alternative : split(clause, '|')) {
+        std::string_view name = trim(alternative);
+        name = trim(name.substr(0, name.find_first_of(" \t\n(:[<")));
+        if (!name.empty()) number(name);
+      }
+  };
+  for (const PackageEntry* entry : pool.entries()) {
+    number(entry->name);
+    number_all(entry->pre_depends);
+    number_all(entry->depends);
+    number_all(entry->conflicts);
+    number_all(entry->breaks);
+    number_field(*entry, "Recommends");
+    number_field(*entry, "Suggests");
+    number_all(entry->replaces);
+    number_field(*entry, "Enhances");
+    for (const Relation& provided : entry->provides) number(provided.name);
+  }
+  return numbers;
+}
+
 using Chosen = std::map<std::string, const PackageEntry*, std::less<>>;
 
 class Resolver {
@@ -149,6 +186,7 @@ class Resolver {
   Chosen m_excluded;  // as if installed
   std::map<std::string, std::string, std::less<>> m_parent;  // who pulled a package in
   std::vector<Note> m_notes;
+  mutable std::optional<std::unordered_map<std::string_view, size_t>> m_numbers;  // apt_numbering
 };
 
 const PackageEntry* Resolver::candidate(std::string_view name) const {
@@ -228,9 +266,10 @@ bool Resolver::preferred(const PackageEntry* a, const PackageEntry* b, std::stri
   int a_priority = priority_rank(a->priority);
   int b_priority = priority_rank(b->priority);
   if (a_priority != b_priority) return a_priority < b_priority;
-  size_t a_mention = m_pool.first_mention(a->name);
-  size_t b_mention = m_pool.first_mention(b->name);
-  if (a_mention != b_mention) return a_mention > b_mention;
+  if (!m_numbers) m_numbers = apt_numbering(m_pool);
+  size_t a_number = m_numbers->at(a->name);  // every entry numbers its own name
+  size_t b_number = m_numbers->at(b->name);
+  if (a_number != b_number) return a_number > b_number;
   return a->name < b->name;
 }
 
@@ -500,48 +539,16 @@ Result<Resolved> Resolver::run(const ResolveRequest& request) {
 
 }  // namespace
 
-void PackagePool::mention(std::string_view name) {
-  if (m_mentions.find(name) == m_mentions.end()) m_mentions.emplace(std::string(name), m_mentions.size());
-}
-
 void PackagePool::add(const PackageEntry* entry) {
   if (entry == nullptr || (entry->architecture != m_arch && entry->architecture != "all")) return;
+  m_entries.push_back(entry);
   auto& list = m_versions[entry->name];
   // Highest first; an equal version keeps the entry added first ahead.
   auto at = std::find_if(list.begin(), list.end(),
                          [&](const PackageEntry* have) { return compare_versions(have->version, entry->version) < 0; });
   list.insert(at, entry);
-
-  // apt's cache numbers the package, then the targets of its relation fields in this order,
-  // then what it provides.
-  mention(entry->name);
-  auto mention_all = [&](const std::vector<Alternatives>& clauses) {
-    for (const Alternatives& clause : clauses)
-      for (const Relation& relation : clause) mention(relation.name);
-  };
-  // Fields the entry does not parse: only their names matter, cut out without a full parse.
-  auto mention_field = [&](std::string_view field) {
-    const std::string* value = entry->paragraph.find(field);
-    if (value == nullptr) return;
-    for (std::string_view clause : split(*value, ','))
-      for (std::string_view alternative : split(clause, '|')) {
-        std::string_view name = trim(alternative);
-        name = trim(name.substr(0, name.find_first_of(" \t\n(:[<")));
-        if (!name.empty()) mention(name);
-      }
-  };
-  mention_all(entry->pre_depends);
-  mention_all(entry->depends);
-  mention_all(entry->conflicts);
-  mention_all(entry->breaks);
-  mention_field("Recommends");
-  mention_field("Suggests");
-  mention_all(entry->replaces);
-  mention_field("Enhances");
-  for (const Relation& provided : entry->provides) {
-    mention(provided.name);
+  for (const Relation& provided : entry->provides)
     if (provides_here(provided, m_arch)) m_providers[provided.name].push_back({entry, provided_version(provided)});
-  }
 }
 
 const std::vector<const PackageEntry*>& PackagePool::versions(std::string_view name) const {
@@ -554,11 +561,6 @@ const std::vector<PackagePool::Provider>& PackagePool::providers(std::string_vie
   static const std::vector<Provider> kNone;
   auto it = m_providers.find(name);
   return it == m_providers.end() ? kNone : it->second;
-}
-
-size_t PackagePool::first_mention(std::string_view name) const {
-  auto it = m_mentions.find(name);
-  return it == m_mentions.end() ? SIZE_MAX : it->second;
 }
 
 Result<Resolved> resolve(const PackagePool& pool, const ResolveRequest& request) {

@@ -16,7 +16,9 @@
 //   solutions are tried in order: per alternative, the candidates that satisfy it, sorted as
 //   apt's CompareProviders does: the real package of that name, then Essential, then
 //   Important/Protected, then Priority (none < required < important < standard < optional <
-//   extra/unknown), then the package apt's cache numbered later (PackagePool::first_mention);
+//   extra/unknown), then the package apt's cache numbered later: apt numbers a name when an
+//   index first mentions it (as a package, a relation target or a provided name), which wisp
+//   replays over PackagePool::entries() in the order they were added;
 // - a solution whose own dependencies fail is dropped for the rest of the run (apt discards its
 //   candidate) and the next one is tried; what it already pulled in stays, as in apt;
 // - `name:any` is met only by a Multi-Arch: allowed package of that name or a Multi-Arch: allowed
@@ -56,18 +58,14 @@ class PackagePool {
     std::string version;
   };
   const std::vector<Provider>& providers(std::string_view name) const;
-  /// When `name` was first mentioned by the entries added so far (as a package, a relation
-  /// target or a provided name): apt's cache numbers packages in that order and, as its last
-  /// tie-break between providers, prefers the higher number. SIZE_MAX when never mentioned.
-  size_t first_mention(std::string_view name) const;
+  /// Every entry kept, in the order added (apt numbers packages in index order; see resolve()).
+  const std::vector<const PackageEntry*>& entries() const { return m_entries; }
 
  private:
-  void mention(std::string_view name);
-
   std::string m_arch;
+  std::vector<const PackageEntry*> m_entries;
   std::map<std::string, std::vector<const PackageEntry*>, std::less<>> m_versions;
   std::map<std::string, std::vector<Provider>, std::less<>> m_providers;
-  std::map<std::string, size_t, std::less<>> m_mentions;
 };
 
 struct ResolveRequest {
