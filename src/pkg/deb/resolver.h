@@ -82,9 +82,14 @@ struct Resolved {
   std::vector<std::string> notes;
 };
 
-/// Errc::unsatisfiable naming the chain ("nginx-light -> libc6 (>= 2.38): only 2.36-9 is
-/// available for arm64"), a missing package, or a Conflicts/Breaks between two chosen packages
-/// (both named); Errc::usage for a request that does not parse or excludes a requested package.
+/// Errc::unsatisfiable for a dependency nothing installable meets, a missing package, or a
+/// Conflicts/Breaks between two chosen packages (both named, each with the chain that pulled it
+/// in). The first line stands alone, the next names the chain:
+///   unable to satisfy nginx-light: depends on libc6 (>= 2.38), but only 2.36-9 is available for arm64
+///     nginx-light -> libc6 (>= 2.38)
+/// Errc::usage for a request that does not parse, names a package twice at different versions,
+/// or excludes a requested package. A virtual name requested alone selects its only provider
+/// (a note says so); several providers are an error, as in apt.
 Result<Resolved> resolve(const PackagePool& pool, const ResolveRequest& request);
 
 }  // namespace wisp::pkg::deb
