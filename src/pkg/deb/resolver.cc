@@ -22,6 +22,8 @@ namespace {
 // Far deeper than any real chain (bookworm's longest is a few dozen), shallow enough for the
 // recursion to stay well inside a thread's stack.
 constexpr size_t kMaxDepth = 500;
+// apt may unmark a package for a conflict and mark it again later; this bounds such ping-pong.
+constexpr size_t kMaxAttempts = 1'000'000;
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -168,12 +170,15 @@ class Resolver {
   const PackageEntry* satisfier(const Alternatives& clause, const Chosen& set) const;
   std::vector<const PackageEntry*> solutions(const Alternatives& clause) const;
   bool preferred(const PackageEntry* a, const PackageEntry* b, std::string_view target) const;
-  std::optional<std::string> clash(const PackageEntry& option) const;
+  std::vector<std::pair<const PackageEntry*, std::string>> conflicting_chosen(const PackageEntry& option) const;
+  std::optional<std::string> conflicted_by_chosen(const PackageEntry& option,
+                                                  const std::vector<const PackageEntry*>& leaving) const;
+  std::optional<std::string> make_room(const PackageEntry& option);
   std::string why_not(const Alternatives& clause) const;
   std::string why_not(const Relation& alternative) const;
   void mark(const PackageEntry& entry, const PackageEntry* parent);
   void unmark(const PackageEntry& entry);
-  std::optional<Failure> mark_install(const PackageEntry& entry, const PackageEntry& parent, size_t depth);
+  std::optional<Failure> mark_install(const PackageEntry& entry, const PackageEntry& parent, size_t depth, bool protect);
   std::optional<Failure> install_dependencies(const PackageEntry& entry, size_t depth);
   std::vector<std::string> chain(const std::string& name) const;
   Status verify() const;
@@ -182,6 +187,11 @@ class Resolver {
   const PackagePool& m_pool;
   std::map<std::string, const PackageEntry*, std::less<>> m_pinned;  // versions the request chose
   std::set<std::string, std::less<>> m_discarded;                    // candidates that failed
+  // apt's Protected flag: requested packages and, from them on, every package that was the
+  // only solution of a dependency; such packages are never unmarked for a conflict.
+  std::set<std::string, std::less<>> m_protected;
+  std::set<std::string, std::less<>> m_in_progress;  // apt protects these while it walks them
+  size_t m_attempts = 0;
   Chosen m_chosen;
   Chosen m_excluded;  // as if installed
   std::map<std::string, std::string, std::less<>> m_parent;  // who pulled a package in
@@ -298,30 +308,38 @@ std::vector<const PackageEntry*> Resolver::solutions(const Alternatives& clause)
   return all;
 }
 
-// Why `option` cannot join the chosen set: a Conflicts or Breaks in either direction.
-std::optional<std::string> Resolver::clash(const PackageEntry& option) const {
+// The chosen packages that `option`'s own Conflicts and Breaks hit, each with the reason.
+std::vector<std::pair<const PackageEntry*, std::string>> Resolver::conflicting_chosen(const PackageEntry& option) const {
   const std::string& arch = m_pool.arch();
+  std::vector<std::pair<const PackageEntry*, std::string>> hits;
   for (const auto* field : {&option.conflicts, &option.breaks}) {
     std::string_view verb = field == &option.conflicts ? "conflicts with" : "breaks";
     for (const Alternatives& clause : *field)
       for (const Relation& relation : clause) {
         Target target = target_of(relation, arch);
-        auto check = [&](const PackageEntry* other) -> std::optional<std::string> {
-          if (other == nullptr || other->name == option.name || !met_by(relation, *other, arch, true)) return std::nullopt;
-          return fmt::format("{} {} {} {}, which {} {} satisfies", option.name, option.version, verb, relation.str(),
-                             other->name, other->version);
+        auto check = [&](const PackageEntry* other) {
+          if (other->name == option.name || !met_by(relation, *other, arch, true)) return;
+          if (std::any_of(hits.begin(), hits.end(), [&](const auto& hit) { return hit.first == other; })) return;
+          hits.emplace_back(other, fmt::format("{} {} {} {}, which {} {} satisfies", option.name, option.version, verb,
+                                               relation.str(), other->name, other->version));
         };
-        if (auto it = m_chosen.find(target.name); it != m_chosen.end())
-          if (auto why = check(it->second)) return why;
+        if (auto it = m_chosen.find(target.name); it != m_chosen.end()) check(it->second);
         for (const PackagePool::Provider& provider : m_pool.providers(target.name)) {
           auto it = m_chosen.find(provider.entry->name);
-          if (it != m_chosen.end() && it->second == provider.entry)
-            if (auto why = check(provider.entry)) return why;
+          if (it != m_chosen.end() && it->second == provider.entry) check(provider.entry);
         }
       }
   }
+  return hits;
+}
+
+// A chosen package whose Conflicts or Breaks hit `option`. apt would install `option` and leave
+// the other broken for its problem resolver; wisp tries the next solution instead.
+std::optional<std::string> Resolver::conflicted_by_chosen(const PackageEntry& option,
+                                                          const std::vector<const PackageEntry*>& leaving) const {
+  const std::string& arch = m_pool.arch();
   for (const auto& [name, chosen] : m_chosen) {
-    if (name == option.name) continue;
+    if (name == option.name || std::find(leaving.begin(), leaving.end(), chosen) != leaving.end()) continue;
     for (const auto* field : {&chosen->conflicts, &chosen->breaks}) {
       std::string_view verb = field == &chosen->conflicts ? "conflicts with" : "breaks";
       for (const Alternatives& clause : *field)
@@ -331,6 +349,20 @@ std::optional<std::string> Resolver::clash(const PackageEntry& option) const {
                                relation.str(), option.name, option.version);
     }
   }
+  return std::nullopt;
+}
+
+// What keeps `option` from being marked: a chosen package conflicting with it, or one it
+// conflicts with that apt may not unmark (requested, protected or being processed). The
+// others are unmarked as apt's MarkKeep does.
+std::optional<std::string> Resolver::make_room(const PackageEntry& option) {
+  std::vector<const PackageEntry*> leaving;
+  for (const auto& [other, why] : conflicting_chosen(option)) {
+    if (m_protected.contains(other->name) || m_in_progress.contains(other->name)) return why;
+    leaving.push_back(other);
+  }
+  if (auto why = conflicted_by_chosen(option, leaving)) return why;
+  for (const PackageEntry* other : leaving) unmark(*other);
   return std::nullopt;
 }
 
@@ -375,10 +407,14 @@ void Resolver::mark(const PackageEntry& entry, const PackageEntry* parent) {
 // should still lead back to a requested package.
 void Resolver::unmark(const PackageEntry& entry) { m_chosen.erase(entry.name); }
 
-std::optional<Failure> Resolver::mark_install(const PackageEntry& entry, const PackageEntry& parent, size_t depth) {
+std::optional<Failure> Resolver::mark_install(const PackageEntry& entry, const PackageEntry& parent, size_t depth,
+                                               bool protect) {
+  if (protect) m_protected.insert(entry.name);
   mark(entry, &parent);
+  m_in_progress.insert(entry.name);
   std::optional<Failure> failure = install_dependencies(entry, depth);
-  if (failure) {
+  m_in_progress.erase(entry.name);
+  if (failure && !m_protected.contains(entry.name)) {
     // apt discards the candidate of a package whose dependencies fail (what that package
     // already pulled in stays marked).
     unmark(entry);
@@ -388,10 +424,29 @@ std::optional<Failure> Resolver::mark_install(const PackageEntry& entry, const P
 }
 
 std::optional<Failure> Resolver::install_dependencies(const PackageEntry& entry, size_t depth) {
+  const bool propagate = m_protected.contains(entry.name);
   for (const auto* field : {&entry.pre_depends, &entry.depends}) {
     const char* kind = field == &entry.pre_depends ? "pre-depends on" : "depends on";
     for (const Alternatives& clause : *field) {
-      if (clause.empty() || satisfier(clause, m_chosen) != nullptr) continue;
+      if (clause.empty()) continue;
+      if (satisfier(clause, m_chosen) != nullptr) {
+        // apt protects the only possible solution of a protected package's dependency and
+        // walks it again, which spreads the protection.
+        if (!propagate || depth >= kMaxDepth) continue;
+        std::vector<const PackageEntry*> options = solutions(clause);
+        if (options.size() != 1) continue;
+        const PackageEntry& only = *options.front();
+        auto chosen = m_chosen.find(only.name);
+        if (chosen == m_chosen.end() || chosen->second != &only || m_protected.contains(only.name) ||
+            m_in_progress.contains(only.name))
+          continue;
+        m_protected.insert(only.name);
+        if (std::optional<Failure> failure = install_dependencies(only, depth + 1)) {
+          failure->path.insert(failure->path.begin(), entry.name);
+          return failure;
+        }
+        continue;
+      }
       if (const PackageEntry* excluded = satisfier(clause, m_excluded)) {
         m_notes.push_back({entry.name, fmt::format("excluded {} (wanted by {}: {})", excluded->name, entry.name,
                                                    clause_text(clause))});
@@ -399,15 +454,20 @@ std::optional<Failure> Resolver::install_dependencies(const PackageEntry& entry,
       }
       std::optional<Failure> first;
       bool satisfied = false;
-      for (const PackageEntry* option : solutions(clause)) {
-        std::optional<std::string> problem = clash(*option);
-        if (!problem && depth >= kMaxDepth)
+      std::vector<const PackageEntry*> options = solutions(clause);
+      for (const PackageEntry* option : options) {
+        std::optional<std::string> problem;
+        if (depth >= kMaxDepth)
           problem = fmt::format("the dependency chain is deeper than {} packages", kMaxDepth);
+        else if (++m_attempts > kMaxAttempts)
+          problem = fmt::format("the resolution did not settle after {} attempts", kMaxAttempts);
+        else
+          problem = make_room(*option);
         if (problem) {
           if (!first) first = Failure{{entry.name}, kind, clause_text(clause), *problem};
           continue;
         }
-        std::optional<Failure> failure = mark_install(*option, entry, depth + 1);
+        std::optional<Failure> failure = mark_install(*option, entry, depth + 1, propagate && options.size() == 1);
         if (!failure) {
           satisfied = true;
           break;
@@ -523,8 +583,12 @@ Result<Resolved> Resolver::run(const ResolveRequest& request) {
   for (const std::string& name : excluded)
     if (const PackageEntry* entry = candidate(name)) m_excluded[name] = entry;
 
-  // apt-get marks every requested package first, then follows each one's dependencies.
-  for (const PackageEntry* root : roots) mark(*root, nullptr);
+  // apt-get marks every requested package first (protected: never unmarked for a conflict),
+  // then follows each one's dependencies.
+  for (const PackageEntry* root : roots) {
+    mark(*root, nullptr);
+    m_protected.insert(root->name);
+  }
   for (const PackageEntry* root : roots)
     if (std::optional<Failure> failure = install_dependencies(*root, 0)) return std::unexpected(failure_error(*failure));
   TRY(verify());

@@ -26,9 +26,15 @@
 //   `name:native` and `name:<pool arch>` act like `name`; another arch is never met;
 // - excluded packages behave as if installed at their candidate version (what apt does with
 //   them in the dpkg status file): they satisfy what their version or Provides satisfy;
-// - a solution that conflicts or breaks with a marked package (either way) is skipped; apt
-//   would instead unmark the other side and leave it to its problem resolver, which wisp does not
-//   model; Conflicts/Breaks left between chosen packages are an error.
+// - a solution whose Conflicts/Breaks hit marked packages unmarks them, as apt's MarkKeep does,
+//   unless one is protected (requested, the only solution of a protected package's dependency,
+//   or being walked): then the next solution is tried. A solution that a marked package
+//   conflicts with is skipped (apt would leave that to its problem resolver, not modelled);
+//   Conflicts/Breaks or dependencies left broken at the end are an error.
+// - the pool should be filled as apt reads its indexes (sources order, each file in order):
+//   apt's last tie-break between equal providers depends on it.
+// Checked against apt 2.6 `apt-get -s install` on bookworm's amd64 indexes (main, updates,
+// security) for 233 requests, single packages and sets: identical package sets.
 #pragma once
 
 #include <cstddef>

@@ -309,6 +309,24 @@ TEST_F(DebResolver, AnAlternativeThatWouldConflictIsSkipped) {
             std::string::npos);
 }
 
+TEST_F(DebResolver, AConflictUnmarksAChoiceThatIsNotProtectedAsAptDoes) {
+  // libreoffice-writer's shape in bookworm: base-core picks nogui first, then writer's own
+  // dependency on core (its only solution) makes apt unmark nogui, which core conflicts with.
+  package("writer", "1").depends = {{rel("base-core")}, {rel("core")}};
+  package("base-core", "1").depends = {{rel("nogui"), rel("core")}};
+  PackageEntry& core = package("core", "1");
+  core.conflicts = {{rel("nogui")}};
+  PackageEntry& nogui = package("nogui", "1");
+  nogui.conflicts = {{rel("core")}};
+  nogui.depends = {{rel("common")}};
+  package("common", "1");
+  // What nogui pulled in stays, as in apt.
+  EXPECT_EQ(installed({"writer"}), (std::vector<std::string>{"common=1", "core=1", "base-core=1", "writer=1"}));
+  // A requested package is never unmarked.
+  EXPECT_NE(error({"writer", "nogui"}).find("but core 1 conflicts with nogui, which nogui 1 satisfies"),
+            std::string::npos);
+}
+
 TEST_F(DebResolver, EssentialPackagesAreNotAddedImplicitly) {
   PackageEntry& base = package("base-files", "12.4");
   base.essential = true;
