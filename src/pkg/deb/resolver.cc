@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,8 @@ namespace {
 // Far deeper than any real chain (bookworm's longest is a few dozen), shallow enough for the
 // recursion to stay well inside a thread's stack.
 constexpr size_t kMaxDepth = 500;
+// apt may unmark a package for a conflict and mark it again later; this bounds such ping-pong.
+constexpr size_t kMaxAttempts = 1'000'000;
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -112,6 +115,42 @@ Error failure_error(const Failure& failure) {
                            failure.clause, failure.reason, join(failure.path, " -> "), failure.clause)};
 }
 
+// apt's cache numbers a name when the index first mentions it: the package, then the targets
+// of Pre-Depends, Depends, Conflicts, Breaks, Recommends, Suggests, Replaces and Enhances, then
+// what it provides. Only the last tie between providers needs it, so it is built on demand.
+std::unordered_map<std::string_view, size_t> apt_numbering(const PackagePool& pool) {
+  std::unordered_map<std::string_view, size_t> numbers;
+  auto number = [&](std::string_view name) { numbers.try_emplace(name, numbers.size()); };
+  auto number_all = [&](const std::vector<Alternatives>& clauses) {
+    for (const Alternatives& clause : clauses)
+      for (const Relation& relation : clause) number(relation.name);
+  };
+  // Fields the entry does not parse: only their names matter, cut out without a full parse.
+  auto number_field = [&](const PackageEntry& entry, std::string_view field) {
+    const std::string* value = entry.paragraph.find(field);
+    if (value == nullptr) return;
+    for (std::string_view clause : split(*value, ','))
+      for (std::string_view alternative : split(clause, '|')) {
+        std::string_view name = trim(alternative);
+        name = trim(name.substr(0, name.find_first_of(" \t\n(:[<")));
+        if (!name.empty()) number(name);
+      }
+  };
+  for (const PackageEntry* entry : pool.entries()) {
+    number(entry->name);
+    number_all(entry->pre_depends);
+    number_all(entry->depends);
+    number_all(entry->conflicts);
+    number_all(entry->breaks);
+    number_field(*entry, "Recommends");
+    number_field(*entry, "Suggests");
+    number_all(entry->replaces);
+    number_field(*entry, "Enhances");
+    for (const Relation& provided : entry->provides) number(provided.name);
+  }
+  return numbers;
+}
+
 using Chosen = std::map<std::string, const PackageEntry*, std::less<>>;
 
 class Resolver {
@@ -131,12 +170,15 @@ class Resolver {
   const PackageEntry* satisfier(const Alternatives& clause, const Chosen& set) const;
   std::vector<const PackageEntry*> solutions(const Alternatives& clause) const;
   bool preferred(const PackageEntry* a, const PackageEntry* b, std::string_view target) const;
-  std::optional<std::string> clash(const PackageEntry& option) const;
+  std::vector<std::pair<const PackageEntry*, std::string>> conflicting_chosen(const PackageEntry& option) const;
+  std::optional<std::string> conflicted_by_chosen(const PackageEntry& option,
+                                                  const std::vector<const PackageEntry*>& leaving) const;
+  std::optional<std::string> make_room(const PackageEntry& option);
   std::string why_not(const Alternatives& clause) const;
   std::string why_not(const Relation& alternative) const;
   void mark(const PackageEntry& entry, const PackageEntry* parent);
   void unmark(const PackageEntry& entry);
-  std::optional<Failure> mark_install(const PackageEntry& entry, const PackageEntry& parent, size_t depth);
+  std::optional<Failure> mark_install(const PackageEntry& entry, const PackageEntry& parent, size_t depth, bool protect);
   std::optional<Failure> install_dependencies(const PackageEntry& entry, size_t depth);
   std::vector<std::string> chain(const std::string& name) const;
   Status verify() const;
@@ -145,10 +187,16 @@ class Resolver {
   const PackagePool& m_pool;
   std::map<std::string, const PackageEntry*, std::less<>> m_pinned;  // versions the request chose
   std::set<std::string, std::less<>> m_discarded;                    // candidates that failed
+  // apt's Protected flag: requested packages and, from them on, every package that was the
+  // only solution of a dependency; such packages are never unmarked for a conflict.
+  std::set<std::string, std::less<>> m_protected;
+  std::set<std::string, std::less<>> m_in_progress;  // apt protects these while it walks them
+  size_t m_attempts = 0;
   Chosen m_chosen;
   Chosen m_excluded;  // as if installed
   std::map<std::string, std::string, std::less<>> m_parent;  // who pulled a package in
   std::vector<Note> m_notes;
+  mutable std::optional<std::unordered_map<std::string_view, size_t>> m_numbers;  // apt_numbering
 };
 
 const PackageEntry* Resolver::candidate(std::string_view name) const {
@@ -228,9 +276,10 @@ bool Resolver::preferred(const PackageEntry* a, const PackageEntry* b, std::stri
   int a_priority = priority_rank(a->priority);
   int b_priority = priority_rank(b->priority);
   if (a_priority != b_priority) return a_priority < b_priority;
-  size_t a_mention = m_pool.first_mention(a->name);
-  size_t b_mention = m_pool.first_mention(b->name);
-  if (a_mention != b_mention) return a_mention > b_mention;
+  if (!m_numbers) m_numbers = apt_numbering(m_pool);
+  size_t a_number = m_numbers->at(a->name);  // every entry numbers its own name
+  size_t b_number = m_numbers->at(b->name);
+  if (a_number != b_number) return a_number > b_number;
   return a->name < b->name;
 }
 
@@ -259,30 +308,38 @@ std::vector<const PackageEntry*> Resolver::solutions(const Alternatives& clause)
   return all;
 }
 
-// Why `option` cannot join the chosen set: a Conflicts or Breaks in either direction.
-std::optional<std::string> Resolver::clash(const PackageEntry& option) const {
+// The chosen packages that `option`'s own Conflicts and Breaks hit, each with the reason.
+std::vector<std::pair<const PackageEntry*, std::string>> Resolver::conflicting_chosen(const PackageEntry& option) const {
   const std::string& arch = m_pool.arch();
+  std::vector<std::pair<const PackageEntry*, std::string>> hits;
   for (const auto* field : {&option.conflicts, &option.breaks}) {
     std::string_view verb = field == &option.conflicts ? "conflicts with" : "breaks";
     for (const Alternatives& clause : *field)
       for (const Relation& relation : clause) {
         Target target = target_of(relation, arch);
-        auto check = [&](const PackageEntry* other) -> std::optional<std::string> {
-          if (other == nullptr || other->name == option.name || !met_by(relation, *other, arch, true)) return std::nullopt;
-          return fmt::format("{} {} {} {}, which {} {} satisfies", option.name, option.version, verb, relation.str(),
-                             other->name, other->version);
+        auto check = [&](const PackageEntry* other) {
+          if (other->name == option.name || !met_by(relation, *other, arch, true)) return;
+          if (std::any_of(hits.begin(), hits.end(), [&](const auto& hit) { return hit.first == other; })) return;
+          hits.emplace_back(other, fmt::format("{} {} {} {}, which {} {} satisfies", option.name, option.version, verb,
+                                               relation.str(), other->name, other->version));
         };
-        if (auto it = m_chosen.find(target.name); it != m_chosen.end())
-          if (auto why = check(it->second)) return why;
+        if (auto it = m_chosen.find(target.name); it != m_chosen.end()) check(it->second);
         for (const PackagePool::Provider& provider : m_pool.providers(target.name)) {
           auto it = m_chosen.find(provider.entry->name);
-          if (it != m_chosen.end() && it->second == provider.entry)
-            if (auto why = check(provider.entry)) return why;
+          if (it != m_chosen.end() && it->second == provider.entry) check(provider.entry);
         }
       }
   }
+  return hits;
+}
+
+// A chosen package whose Conflicts or Breaks hit `option`. apt would install `option` and leave
+// the other broken for its problem resolver; wisp tries the next solution instead.
+std::optional<std::string> Resolver::conflicted_by_chosen(const PackageEntry& option,
+                                                          const std::vector<const PackageEntry*>& leaving) const {
+  const std::string& arch = m_pool.arch();
   for (const auto& [name, chosen] : m_chosen) {
-    if (name == option.name) continue;
+    if (name == option.name || std::find(leaving.begin(), leaving.end(), chosen) != leaving.end()) continue;
     for (const auto* field : {&chosen->conflicts, &chosen->breaks}) {
       std::string_view verb = field == &chosen->conflicts ? "conflicts with" : "breaks";
       for (const Alternatives& clause : *field)
@@ -292,6 +349,20 @@ std::optional<std::string> Resolver::clash(const PackageEntry& option) const {
                                relation.str(), option.name, option.version);
     }
   }
+  return std::nullopt;
+}
+
+// What keeps `option` from being marked: a chosen package conflicting with it, or one it
+// conflicts with that apt may not unmark (requested, protected or being processed). The
+// others are unmarked as apt's MarkKeep does.
+std::optional<std::string> Resolver::make_room(const PackageEntry& option) {
+  std::vector<const PackageEntry*> leaving;
+  for (const auto& [other, why] : conflicting_chosen(option)) {
+    if (m_protected.contains(other->name) || m_in_progress.contains(other->name)) return why;
+    leaving.push_back(other);
+  }
+  if (auto why = conflicted_by_chosen(option, leaving)) return why;
+  for (const PackageEntry* other : leaving) unmark(*other);
   return std::nullopt;
 }
 
@@ -336,10 +407,14 @@ void Resolver::mark(const PackageEntry& entry, const PackageEntry* parent) {
 // should still lead back to a requested package.
 void Resolver::unmark(const PackageEntry& entry) { m_chosen.erase(entry.name); }
 
-std::optional<Failure> Resolver::mark_install(const PackageEntry& entry, const PackageEntry& parent, size_t depth) {
+std::optional<Failure> Resolver::mark_install(const PackageEntry& entry, const PackageEntry& parent, size_t depth,
+                                               bool protect) {
+  if (protect) m_protected.insert(entry.name);
   mark(entry, &parent);
+  m_in_progress.insert(entry.name);
   std::optional<Failure> failure = install_dependencies(entry, depth);
-  if (failure) {
+  m_in_progress.erase(entry.name);
+  if (failure && !m_protected.contains(entry.name)) {
     // apt discards the candidate of a package whose dependencies fail (what that package
     // already pulled in stays marked).
     unmark(entry);
@@ -349,10 +424,29 @@ std::optional<Failure> Resolver::mark_install(const PackageEntry& entry, const P
 }
 
 std::optional<Failure> Resolver::install_dependencies(const PackageEntry& entry, size_t depth) {
+  const bool propagate = m_protected.contains(entry.name);
   for (const auto* field : {&entry.pre_depends, &entry.depends}) {
     const char* kind = field == &entry.pre_depends ? "pre-depends on" : "depends on";
     for (const Alternatives& clause : *field) {
-      if (clause.empty() || satisfier(clause, m_chosen) != nullptr) continue;
+      if (clause.empty()) continue;
+      if (satisfier(clause, m_chosen) != nullptr) {
+        // apt protects the only possible solution of a protected package's dependency and
+        // walks it again, which spreads the protection.
+        if (!propagate || depth >= kMaxDepth) continue;
+        std::vector<const PackageEntry*> options = solutions(clause);
+        if (options.size() != 1) continue;
+        const PackageEntry& only = *options.front();
+        auto chosen = m_chosen.find(only.name);
+        if (chosen == m_chosen.end() || chosen->second != &only || m_protected.contains(only.name) ||
+            m_in_progress.contains(only.name))
+          continue;
+        m_protected.insert(only.name);
+        if (std::optional<Failure> failure = install_dependencies(only, depth + 1)) {
+          failure->path.insert(failure->path.begin(), entry.name);
+          return failure;
+        }
+        continue;
+      }
       if (const PackageEntry* excluded = satisfier(clause, m_excluded)) {
         m_notes.push_back({entry.name, fmt::format("excluded {} (wanted by {}: {})", excluded->name, entry.name,
                                                    clause_text(clause))});
@@ -360,15 +454,20 @@ std::optional<Failure> Resolver::install_dependencies(const PackageEntry& entry,
       }
       std::optional<Failure> first;
       bool satisfied = false;
-      for (const PackageEntry* option : solutions(clause)) {
-        std::optional<std::string> problem = clash(*option);
-        if (!problem && depth >= kMaxDepth)
+      std::vector<const PackageEntry*> options = solutions(clause);
+      for (const PackageEntry* option : options) {
+        std::optional<std::string> problem;
+        if (depth >= kMaxDepth)
           problem = fmt::format("the dependency chain is deeper than {} packages", kMaxDepth);
+        else if (++m_attempts > kMaxAttempts)
+          problem = fmt::format("the resolution did not settle after {} attempts", kMaxAttempts);
+        else
+          problem = make_room(*option);
         if (problem) {
           if (!first) first = Failure{{entry.name}, kind, clause_text(clause), *problem};
           continue;
         }
-        std::optional<Failure> failure = mark_install(*option, entry, depth + 1);
+        std::optional<Failure> failure = mark_install(*option, entry, depth + 1, propagate && options.size() == 1);
         if (!failure) {
           satisfied = true;
           break;
@@ -484,8 +583,12 @@ Result<Resolved> Resolver::run(const ResolveRequest& request) {
   for (const std::string& name : excluded)
     if (const PackageEntry* entry = candidate(name)) m_excluded[name] = entry;
 
-  // apt-get marks every requested package first, then follows each one's dependencies.
-  for (const PackageEntry* root : roots) mark(*root, nullptr);
+  // apt-get marks every requested package first (protected: never unmarked for a conflict),
+  // then follows each one's dependencies.
+  for (const PackageEntry* root : roots) {
+    mark(*root, nullptr);
+    m_protected.insert(root->name);
+  }
   for (const PackageEntry* root : roots)
     if (std::optional<Failure> failure = install_dependencies(*root, 0)) return std::unexpected(failure_error(*failure));
   TRY(verify());
@@ -500,41 +603,16 @@ Result<Resolved> Resolver::run(const ResolveRequest& request) {
 
 }  // namespace
 
-void PackagePool::mention(std::string_view name) {
-  if (m_mentions.find(name) == m_mentions.end()) m_mentions.emplace(std::string(name), m_mentions.size());
-}
-
 void PackagePool::add(const PackageEntry* entry) {
   if (entry == nullptr || (entry->architecture != m_arch && entry->architecture != "all")) return;
+  m_entries.push_back(entry);
   auto& list = m_versions[entry->name];
   // Highest first; an equal version keeps the entry added first ahead.
   auto at = std::find_if(list.begin(), list.end(),
                          [&](const PackageEntry* have) { return compare_versions(have->version, entry->version) < 0; });
   list.insert(at, entry);
-
-  // apt's cache numbers the package, then the targets of its relation fields in this order,
-  // then what it provides.
-  mention(entry->name);
-  auto mention_all = [&](const std::vector<Alternatives>& clauses) {
-    for (const Alternatives& clause : clauses)
-      for (const Relation& relation : clause) mention(relation.name);
-  };
-  auto mention_field = [&](std::string_view field) {
-    if (const std::string* value = entry->paragraph.find(field))
-      if (auto clauses = parse_relations(*value)) mention_all(*clauses);
-  };
-  mention_all(entry->pre_depends);
-  mention_all(entry->depends);
-  mention_all(entry->conflicts);
-  mention_all(entry->breaks);
-  mention_field("Recommends");
-  mention_field("Suggests");
-  mention_all(entry->replaces);
-  mention_field("Enhances");
-  for (const Relation& provided : entry->provides) {
-    mention(provided.name);
+  for (const Relation& provided : entry->provides)
     if (provides_here(provided, m_arch)) m_providers[provided.name].push_back({entry, provided_version(provided)});
-  }
 }
 
 const std::vector<const PackageEntry*>& PackagePool::versions(std::string_view name) const {
@@ -547,11 +625,6 @@ const std::vector<PackagePool::Provider>& PackagePool::providers(std::string_vie
   static const std::vector<Provider> kNone;
   auto it = m_providers.find(name);
   return it == m_providers.end() ? kNone : it->second;
-}
-
-size_t PackagePool::first_mention(std::string_view name) const {
-  auto it = m_mentions.find(name);
-  return it == m_mentions.end() ? SIZE_MAX : it->second;
 }
 
 Result<Resolved> resolve(const PackagePool& pool, const ResolveRequest& request) {

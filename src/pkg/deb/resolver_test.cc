@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include "pkg/deb/control.h"
 #include "pkg/deb/dependency_order.h"
+#include "pkg/deb/packages_index.h"
 
 namespace wisp::pkg::deb {
 namespace {
@@ -307,6 +309,24 @@ TEST_F(DebResolver, AnAlternativeThatWouldConflictIsSkipped) {
             std::string::npos);
 }
 
+TEST_F(DebResolver, AConflictUnmarksAChoiceThatIsNotProtectedAsAptDoes) {
+  // libreoffice-writer's shape in bookworm: base-core picks nogui first, then writer's own
+  // dependency on core (its only solution) makes apt unmark nogui, which core conflicts with.
+  package("writer", "1").depends = {{rel("base-core")}, {rel("core")}};
+  package("base-core", "1").depends = {{rel("nogui"), rel("core")}};
+  PackageEntry& core = package("core", "1");
+  core.conflicts = {{rel("nogui")}};
+  PackageEntry& nogui = package("nogui", "1");
+  nogui.conflicts = {{rel("core")}};
+  nogui.depends = {{rel("common")}};
+  package("common", "1");
+  // What nogui pulled in stays, as in apt.
+  EXPECT_EQ(installed({"writer"}), (std::vector<std::string>{"common=1", "core=1", "base-core=1", "writer=1"}));
+  // A requested package is never unmarked.
+  EXPECT_NE(error({"writer", "nogui"}).find("but core 1 conflicts with nogui, which nogui 1 satisfies"),
+            std::string::npos);
+}
+
 TEST_F(DebResolver, EssentialPackagesAreNotAddedImplicitly) {
   PackageEntry& base = package("base-files", "12.4");
   base.essential = true;
@@ -427,6 +447,99 @@ TEST_F(DebResolver, BookwormStaticSet) {
             (std::vector<std::string>{
                 "excluded debconf (wanted by tzdata: debconf (>= 0.5) | debconf-2.0)",
                 "excluded debconf (wanted by ca-certificates: debconf (>= 0.5) | debconf-2.0)"}));
+}
+
+// Real-looking stanzas through the Packages parser (fields shortened).
+constexpr std::string_view kStanzas = R"(Package: libgcc-s1
+Version: 12.2.0-14+deb12u1
+Architecture: arm64
+Multi-Arch: same
+Priority: optional
+Depends: gcc-12-base (= 12.2.0-14+deb12u1), libc6 (>= 2.35)
+Provides: libgcc1 (= 1:12.2.0-14+deb12u1)
+Filename: pool/main/g/gcc-12/libgcc-s1_12.2.0-14+deb12u1_arm64.deb
+Size: 36296
+SHA256: 1111111111111111111111111111111111111111111111111111111111111111
+
+Package: gcc-12-base
+Version: 12.2.0-14+deb12u1
+Architecture: arm64
+Multi-Arch: same
+Priority: required
+Filename: pool/main/g/gcc-12/gcc-12-base_12.2.0-14+deb12u1_arm64.deb
+Size: 37436
+SHA256: 2222222222222222222222222222222222222222222222222222222222222222
+
+Package: libc6
+Version: 2.36-9+deb12u10
+Architecture: arm64
+Multi-Arch: same
+Priority: optional
+Depends: libgcc-s1, libgcc1
+Recommends: libidn2-0
+Filename: pool/main/g/glibc/libc6_2.36-9+deb12u10_arm64.deb
+Size: 2321640
+SHA256: 3333333333333333333333333333333333333333333333333333333333333333
+
+Package: libc6
+Version: 2.36-9+deb12u10
+Architecture: amd64
+Multi-Arch: same
+Priority: optional
+Depends: libgcc-s1
+Filename: pool/main/g/glibc/libc6_2.36-9+deb12u10_amd64.deb
+Size: 2757936
+SHA256: 4444444444444444444444444444444444444444444444444444444444444444
+
+Package: libidn2-0
+Version: 2.3.3-1+b1
+Architecture: arm64
+Filename: pool/main/libi/libidn2/libidn2-0_2.3.3-1+b1_arm64.deb
+Size: 1
+SHA256: 5555555555555555555555555555555555555555555555555555555555555555
+
+Package: perl-base
+Version: 5.36.0-7+deb12u2
+Architecture: arm64
+Essential: yes
+Priority: required
+Filename: pool/main/p/perl/perl-base_5.36.0-7+deb12u2_arm64.deb
+Size: 1
+SHA256: 6666666666666666666666666666666666666666666666666666666666666666
+
+Package: perl
+Version: 5.36.0-7+deb12u2
+Architecture: arm64
+Multi-Arch: allowed
+Priority: standard
+Depends: perl-base (= 5.36.0-7+deb12u2)
+Filename: pool/main/p/perl/perl_5.36.0-7+deb12u2_arm64.deb
+Size: 1
+SHA256: 7777777777777777777777777777777777777777777777777777777777777777
+)";
+
+TEST(DebResolverParsed, BookwormStanzas) {
+  auto entries = parse_packages_index(kStanzas);
+  ASSERT_TRUE(entries) << entries.error().message;
+  PackagePool pool("arm64");
+  for (const PackageEntry& entry : *entries) pool.add(&entry);
+  EXPECT_EQ(pool.versions("libc6").size(), 1u);  // the amd64 stanza is not for this pool
+
+  auto control = parse_paragraph(
+      "Package: app\nVersion: 1.0\nArchitecture: arm64\nPre-Depends: libc6 (>= 2.34)\n"
+      "Depends: libgcc1 (>= 1:3.0), perl:any (>= 5.30)\n");
+  ASSERT_TRUE(control) << control.error().message;
+  auto app = package_from_paragraph(std::move(*control), false);
+  ASSERT_TRUE(app) << app.error().message;
+  pool.add(&*app);
+
+  auto resolved = resolve(pool, ResolveRequest{{"app"}, {}});
+  ASSERT_TRUE(resolved) << resolved.error().message;
+  std::vector<std::string> order;
+  for (const PackageEntry* entry : resolved->packages) order.push_back(entry->name);
+  // perl-base only because perl depends on it, never for being Essential; no Recommends.
+  EXPECT_EQ(order, (std::vector<std::string>{"gcc-12-base", "perl-base", "perl", "libc6", "libgcc-s1", "app"}));
+  for (const PackageEntry* entry : resolved->packages) EXPECT_EQ(entry->architecture, "arm64");
 }
 
 TEST(DebResolverOrder, BreaksCyclesWithoutPromotingTheirDependents) {
