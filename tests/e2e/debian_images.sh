@@ -128,7 +128,7 @@ SIGNED_LINE="deb [signed-by=$WORK/keyring.gpg] $URL/signed bookworm main"
 for img in $IMAGES; do
   image_file "$img" "$SIGNED_LINE" "$WORK/$img.yaml"
   expect_exit 0 "$WISP" build -v "$WORK/$img.yaml" -o "$WORK/out-$img/image" -t "$img" --cache-dir "$WORK/cache"
-  # wisp names what it dropped (-v shows the notes), per Debian arch.
+  # wisp names what it dropped, per Debian arch.
   for x in $(eval "echo \${EXCL_$img//,/ }"); do
     expect_contains "$ERR" "note: amd64: excluded $x (wanted by"
     expect_contains "$ERR" "note: arm64: excluded $x (wanted by"
@@ -167,6 +167,11 @@ for pair in "x86_64 amd64" "aarch64 arm64"; do
     pass
     diff <(cut -d' ' -f1 "$WORK/statusd-$img-$2") "$WORK/expected-$img-$2" >"$WORK/diff" \
       || fail "$img ($1): image packages (<) differ from apt's closure minus excludes (>): $(cat "$WORK/diff")"
+    pass
+    # `wisp resolve` answers the same without building (name=version in install order).
+    expect_exit 0 "$WISP" resolve "$WORK/$img.yaml" --arch "$1" --cache-dir "$WORK/cache"
+    diff <(printf '%s\n' "$OUT" | cut -d= -f1 | sort) <(sort "$WORK/expected-$img-$2") >"$WORK/diff" \
+      || fail "$img ($1): wisp resolve (<) differs from apt's closure minus excludes (>): $(cat "$WORK/diff")"
     pass
     # Every status.d package is a pkg:deb purl in `wisp sbom` and in the SBOM written by the build.
     expect_exit 0 "$WISP" sbom "oci:$WORK/out-$img/image:$img-$1"
