@@ -5,6 +5,8 @@
 #include <optional>
 #include <tuple>
 
+#include <CLI/CLI.hpp>
+
 #include "base/log.h"
 #include "base/strings.h"
 #include "build/lockfile.h"
@@ -134,6 +136,18 @@ Result<int64_t> build_date(const build::ImageConfig& config, const std::vector<c
 
 
 }  // namespace
+
+void BuildRequest::add_build_options(CLI::App& app, const std::string& jobs_help) {
+  app.add_option("--compression", compression, "Layer compression: gzip or zstd")
+      ->check(CLI::IsMember({"gzip", "zstd"}));
+  app.add_option("--lockfile", lock_path, "Install exactly the packages of this lockfile (no index is read)");
+  app.add_option("--annotations", more.annotations, "Add an annotation KEY:VALUE (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--build-date", more.build_date, "Build date (RFC 3339) when newer than every package's");
+  app.add_option("-j,--jobs", threads, jobs_help);
+}
 
 std::string default_tag(const std::string& config_path) {
   std::string stem = std::filesystem::path(config_path).stem().string();

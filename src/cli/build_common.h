@@ -30,6 +30,10 @@ struct BuildRequest {
   /// index.json lists the per-arch manifests themselves (docker-tar) instead of one entry
   /// naming the multi-arch index (the default, which skopeo/umoci/containerd select from).
   bool flat_index = false;
+
+  /// The options `wisp build` and `wisp publish` share: --compression, --lockfile,
+  /// --annotations, --build-date, -j/--jobs (described by `jobs_help`).
+  void add_build_options(CLI::App& app, const std::string& jobs_help);
 };
 
 struct BuiltArch {

@@ -27,15 +27,7 @@ int cmd_build(const std::string& prog, std::vector<std::string> args) {
   app.add_option("--format", format, "oci (an image layout directory) or docker-tar")
       ->check(CLI::IsMember({"oci", "docker-tar"}));
   app.add_option("-t,--tag", tag, "Reference name (oci: ref.name in index.json; docker-tar: repo:tag)");
-  app.add_option("--compression", request.compression, "Layer compression: gzip or zstd")
-      ->check(CLI::IsMember({"gzip", "zstd"}));
-  app.add_option("--lockfile", request.lock_path, "Install exactly the packages of this lockfile (no index is read)");
-  app.add_option("--annotations", request.more.annotations, "Add an annotation KEY:VALUE (repeatable)")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("--build-date", request.more.build_date, "Build date (RFC 3339) when newer than every package's");
-  app.add_option("-j,--jobs", request.threads, "Worker threads (default: one per core)");
+  request.add_build_options(app, "Worker threads (default: one per core)");
   std::string sbom_dir, sbom_formats = "spdx,cyclonedx";
   bool no_sbom = false;
   app.add_option("--sbom-dir", sbom_dir, "Where sbom-<arch>.{spdx,cdx}.json go (default: beside the output)");

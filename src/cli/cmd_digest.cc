@@ -17,18 +17,11 @@ int cmd_digest(const std::string& prog, std::vector<std::string> args) {
   platform.add_to(app, false);
   if (auto rc = parse(app, std::move(args))) return *rc;
 
-  auto location = parse_location(reference);
-  if (!location) return report(location.error());
-  auto selected = platform.selected();
-  if (!selected) return report(selected.error());
-  auto clients = make_clients(flags);
-  auto source = registry::open_source(*location, *clients);
-  if (!source) return report(source.error());
-  auto image = registry::resolve_image(**source, *selected);
+  auto image = fetch_image_manifest(reference, flags, platform);
   if (!image) return report(image.error());
   if (flags.json) {
     nlohmann::ordered_json doc;
-    doc["reference"] = location->text;
+    doc["reference"] = reference;
     doc["digest"] = image->descriptor.digest;
     doc["mediaType"] = image->descriptor.media_type;
     doc["size"] = image->descriptor.size;

@@ -17,14 +17,7 @@ int cmd_manifest(const std::string& prog, std::vector<std::string> args) {
   platform.add_to(app, false);
   if (auto rc = parse(app, std::move(args))) return *rc;
 
-  auto location = parse_location(reference);
-  if (!location) return report(location.error());
-  auto selected = platform.selected();
-  if (!selected) return report(selected.error());
-  auto clients = make_clients(flags);
-  auto source = registry::open_source(*location, *clients);
-  if (!source) return report(source.error());
-  auto image = registry::resolve_image(**source, *selected);
+  auto image = fetch_image_manifest(reference, flags, platform);
   if (!image) return report(image.error());
   if (flags.json) {
     nlohmann::ordered_json doc;

@@ -19,15 +19,7 @@ int cmd_publish(const std::string& prog, std::vector<std::string> args) {
   size_t push_jobs = 4;
   app.add_option("config", request.config_path, "The image file (IMAGE.yaml)")->required();
   app.add_option("references", references, "Where to push: [docker://]REGISTRY/REPO[:TAG] (repeatable)")->required();
-  app.add_option("--compression", request.compression, "Layer compression: gzip or zstd")
-      ->check(CLI::IsMember({"gzip", "zstd"}));
-  app.add_option("--lockfile", request.lock_path, "Install exactly the packages of this lockfile (no index is read)");
-  app.add_option("--annotations", request.more.annotations, "Add an annotation KEY:VALUE (repeatable)")
-      ->expected(1)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  app.add_option("--build-date", request.more.build_date, "Build date (RFC 3339) when newer than every package's");
-  app.add_option("-j,--jobs", request.threads, "Build worker threads (default: one per core)");
+  request.add_build_options(app, "Build worker threads (default: one per core)");
   app.add_option("--push-jobs", push_jobs, "Blobs uploaded in parallel")->check(CLI::Range(1, 64));
   request.flags.add_to(app);
   flags.add_to(app, "");

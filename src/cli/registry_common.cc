@@ -111,6 +111,15 @@ std::unique_ptr<registry::ClientPool> make_clients(const RegistryFlags& flags) {
   return std::make_unique<registry::ClientPool>(std::move(transport), std::move(options));
 }
 
+Result<registry::ManifestBlob> fetch_image_manifest(const std::string& reference, const RegistryFlags& flags,
+                                                    const PlatformFlags& platform) {
+  TRY_ASSIGN(registry::ImageLocation location, parse_location(reference));
+  TRY_ASSIGN(auto selected, platform.selected());
+  auto clients = make_clients(flags);
+  TRY_ASSIGN(auto source, registry::open_source(location, *clients));
+  return registry::resolve_image(*source, selected);
+}
+
 Result<registry::ImageLocation> parse_location(const std::string& text, Shorthand shorthand) {
   if (shorthand == Shorthand::layout) {
     std::error_code ec;

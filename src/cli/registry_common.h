@@ -45,6 +45,11 @@ struct PlatformFlags {
 /// A pool of registry clients over the libcurl transport.
 std::unique_ptr<registry::ClientPool> make_clients(const RegistryFlags& flags);
 
+/// The manifest (or index) `reference` names, through any transport, narrowed to one platform
+/// when --platform was given: what `wisp digest` and `wisp manifest` print.
+Result<registry::ManifestBlob> fetch_image_manifest(const std::string& reference, const RegistryFlags& flags,
+                                                    const PlatformFlags& platform);
+
 enum class Shorthand { none, layout };
 
 /// Parses a location; with Shorthand::layout a plain existing directory (or a path that does
