@@ -15,6 +15,8 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 /// Splits on runs of spaces, tabs and newlines; drops empty fields.
 std::vector<std::string_view> split_whitespace(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
+/// ASCII lowercase (header names, hosts, hex digests); other bytes are kept.
+std::string ascii_lower(std::string_view s);
 /// Parses a non-negative decimal integer that fits in uint64_t; nothing else.
 std::optional<uint64_t> parse_u64(std::string_view s);
 std::optional<int64_t> parse_i64(std::string_view s);

@@ -35,12 +35,6 @@ struct Unpacked {
   std::string data_tar;
 };
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -98,7 +92,7 @@ void to_cache(const Cache& cache, std::string_view sha256_hex, const Unpacked& u
 // fetcher's own cache), checked, decompressed and remembered.
 Result<Unpacked> obtain(const DebSource& src, pkg::repo::Fetcher& fetcher) {
   const Cache& cache = fetcher.cache();
-  std::string expected = lowercase(src.sha256);
+  std::string expected = ascii_lower(src.sha256);
   if (!expected.empty()) {
     if (auto hit = from_cache(cache, expected)) return std::move(*hit);
   }

@@ -2,49 +2,16 @@
 
 #include <curl/curl.h>
 
-#include <cctype>
 #include <cstdlib>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include "base/strings.h"
+#include "io/curl_handle.h"
 
 namespace wisp::io {
 
 namespace {
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-void init_curl_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-/// One easy handle per thread: curl_easy_reset keeps its connection and DNS caches, so a
-/// thread downloading many packages from one host reuses its connection.
-CURL* thread_handle() {
-  struct Handle {
-    CURL* curl = curl_easy_init();
-    ~Handle() {
-      if (curl) curl_easy_cleanup(curl);
-    }
-  };
-  thread_local Handle handle;
-  if (handle.curl) curl_easy_reset(handle.curl);
-  return handle.curl;
-}
-
-struct CurlFree {
-  void operator()(char* p) const { curl_free(p); }
-};
-struct UrlFree {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
 
 struct ParsedUrl {
   std::string scheme;  // lowercase
@@ -58,18 +25,18 @@ struct ParsedUrl {
 std::string url_part(CURLU* url, CURLUPart part, unsigned flags = 0) {
   char* raw = nullptr;
   if (curl_url_get(url, part, &raw, flags) != CURLUE_OK || !raw) return "";
-  std::unique_ptr<char, CurlFree> owned(raw);
+  std::unique_ptr<char, CurlStringFree> owned(raw);
   return std::string(raw);
 }
 
 Result<ParsedUrl> parse_url(const std::string& text) {
-  std::unique_ptr<CURLU, UrlFree> url(curl_url());
+  std::unique_ptr<CURLU, CurlUrlFree> url(curl_url());
   if (!url) return fail(Errc::internal, "out of memory parsing a URL");
   if (curl_url_set(url.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK)
     return fail(Errc::usage, "'{}' is not a valid URL", redact_url(text));
   ParsedUrl out;
-  out.scheme = lowercase(url_part(url.get(), CURLUPART_SCHEME));
-  out.host = lowercase(url_part(url.get(), CURLUPART_HOST));
+  out.scheme = ascii_lower(url_part(url.get(), CURLUPART_SCHEME));
+  out.host = ascii_lower(url_part(url.get(), CURLUPART_HOST));
   out.port = url_part(url.get(), CURLUPART_PORT);
   out.user = url_part(url.get(), CURLUPART_USER, CURLU_URLDECODE);
   out.password = url_part(url.get(), CURLUPART_PASSWORD, CURLU_URLDECODE);
@@ -111,7 +78,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
       t->reason = std::string(trim(line.substr(reason_at)));
     }
   } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
-    t->response->headers.emplace_back(lowercase(trim(line.substr(0, colon))),
+    t->response->headers.emplace_back(ascii_lower(trim(line.substr(0, colon))),
                                       std::string(trim(line.substr(colon + 1))));
   }
   return size * count;
@@ -140,9 +107,6 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-struct SlistFree {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
 
 bool is_redirect(long status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -152,7 +116,7 @@ class CurlClient final : public HttpClient {
  public:
   explicit CurlClient(std::vector<HostCredential> credentials)
       : m_credentials(std::move(credentials)) {
-    init_curl_once();
+    curl_init_once();
   }
 
   Result<HttpResponse> get(const HttpRequest& request) override {
@@ -213,7 +177,7 @@ class CurlClient final : public HttpClient {
 
   Status perform(const HttpRequest& request, const ParsedUrl& origin, const ParsedUrl& hop,
                  Transfer& transfer, std::string& location) const {
-    CURL* curl = thread_handle();
+    CURL* curl = curl_thread_handle();
     if (!curl) return fail(Errc::internal, "libcurl could not create a handle");
     char error_buffer[CURL_ERROR_SIZE] = {};
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
@@ -231,7 +195,7 @@ class CurlClient final : public HttpClient {
     if (const char* ca_dir = std::getenv("SSL_CERT_DIR"); ca_dir && *ca_dir)
       curl_easy_setopt(curl, CURLOPT_CAPATH, ca_dir);
 
-    std::unique_ptr<curl_slist, SlistFree> headers;
+    std::unique_ptr<curl_slist, CurlSlistFree> headers;
     for (const auto& [name, value] : request.headers) {
       std::string line = fmt::format("{}: {}", name, value);
       curl_slist* grown = curl_slist_append(headers.get(), line.c_str());
@@ -277,7 +241,7 @@ class CurlClient final : public HttpClient {
 }  // namespace
 
 std::string HttpResponse::header(std::string_view name) const {
-  std::string want = lowercase(name);
+  std::string want = ascii_lower(name);
   for (const auto& [key, value] : headers)
     if (key == want) return value;
   return "";
@@ -304,7 +268,7 @@ std::string redact_url(std::string_view url) {
 }
 
 bool is_http_url(std::string_view location) {
-  std::string prefix = lowercase(location.substr(0, 8));
+  std::string prefix = ascii_lower(location.substr(0, 8));
   return prefix.starts_with("http://") || prefix.starts_with("https://");
 }
 

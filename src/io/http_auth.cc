@@ -10,18 +10,12 @@ namespace wisp::io {
 
 namespace {
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string_view default_port(std::string_view scheme) {
-  std::string s = lowercase(scheme);
+  std::string s = ascii_lower(scheme);
   if (s == "https") return "443";
   if (s == "http") return "80";
   return "";
@@ -35,7 +29,7 @@ Result<HostCredential> parse_entry(std::string_view entry, size_t number) {
   if (fields.size() < 3)
     return fail(Errc::usage, "HTTP_AUTH entry {}: expected basic:HOST:USER:PASSWORD", number);
   HostCredential cred;
-  cred.host = lowercase(fields[0]);
+  cred.host = ascii_lower(fields[0]);
   size_t user_field = 1;
   if (fields.size() >= 4 && all_digits(fields[1])) {
     cred.port = std::string(fields[1]);
@@ -82,7 +76,7 @@ Result<std::vector<HostCredential>> http_auth_from_env() {
 const HostCredential* find_credential(const std::vector<HostCredential>& credentials,
                                       std::string_view scheme, std::string_view host,
                                       std::string_view port) {
-  std::string want_host = lowercase(host);
+  std::string want_host = ascii_lower(host);
   std::string_view fallback = default_port(scheme);
   std::string_view want_port = port.empty() ? fallback : port;
   for (const auto& cred : credentials) {

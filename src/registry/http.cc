@@ -4,59 +4,30 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 
 #include "base/strings.h"
+#include "io/curl_handle.h"
 
 namespace wisp::registry {
 
 namespace {
 
+using io::curl_init_once;
+using io::curl_thread_handle;
+using io::CurlSlistFree;
+using io::CurlStringFree;
+using io::CurlUrlFree;
+
 constexpr size_t k_max_error_body = 64 << 10;
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-void init_curl_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-/// One easy handle per thread: curl_easy_reset keeps the connection cache, so the blobs a
-/// worker thread pushes to one registry share a connection.
-CURL* thread_handle() {
-  struct Handle {
-    CURL* curl = curl_easy_init();
-    ~Handle() {
-      if (curl) curl_easy_cleanup(curl);
-    }
-  };
-  thread_local Handle handle;
-  if (handle.curl) curl_easy_reset(handle.curl);
-  return handle.curl;
-}
-
-struct SlistFree {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-struct UrlFree {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-struct CurlFree {
-  void operator()(char* p) const { curl_free(p); }
-};
 
 std::string url_part(CURLU* url, CURLUPart part) {
   char* raw = nullptr;
   if (curl_url_get(url, part, &raw, 0) != CURLUE_OK || !raw) return "";
-  std::unique_ptr<char, CurlFree> owned(raw);
+  std::unique_ptr<char, CurlStringFree> owned(raw);
   return std::string(raw);
 }
 
@@ -142,7 +113,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     if (parts.size() >= 2)
       if (auto code = parse_u64(parts[1])) t->status = static_cast<long>(*code);
   } else if (size_t colon = line.find(':'); colon != std::string_view::npos) {
-    t->response->headers.emplace_back(lowercase(trim(line.substr(0, colon))),
+    t->response->headers.emplace_back(ascii_lower(trim(line.substr(0, colon))),
                                       std::string(trim(line.substr(colon + 1))));
   }
   return size * count;
@@ -200,7 +171,7 @@ int on_seek(void* user, curl_off_t offset, int origin) {
 
 class CurlTransport final : public Transport {
  public:
-  explicit CurlTransport(TransportOptions options) : m_options(std::move(options)) { init_curl_once(); }
+  explicit CurlTransport(TransportOptions options) : m_options(std::move(options)) { curl_init_once(); }
 
   Result<Response> send(const Request& request) override {
     std::string origin = url_origin(request.url);
@@ -231,7 +202,7 @@ class CurlTransport final : public Transport {
  private:
   Status perform(const Request& request, const std::string& url, bool send_auth, Response& response,
                  std::string& location) const {
-    CURL* curl = thread_handle();
+    CURL* curl = curl_thread_handle();
     if (!curl) return fail(Errc::internal, "libcurl could not create a handle");
     BodyReader reader(request.body ? *request.body : m_empty);
     TRY(reader.open());
@@ -281,7 +252,7 @@ class CurlTransport final : public Transport {
       curl_easy_setopt(curl, CURLOPT_SEEKDATA, &transfer);
     }
 
-    std::unique_ptr<curl_slist, SlistFree> headers;
+    std::unique_ptr<curl_slist, CurlSlistFree> headers;
     auto add_header = [&](const std::string& line) -> Status {
       curl_slist* grown = curl_slist_append(headers.get(), line.c_str());
       if (!grown) return fail(Errc::internal, "out of memory building request headers");
@@ -323,7 +294,7 @@ class CurlTransport final : public Transport {
   static uint64_t reader_size(const Request& request) { return request.body ? request.body->size() : 0; }
   static bool has_header(const Request& request, std::string_view name) {
     for (const auto& [key, value] : request.headers)
-      if (lowercase(key) == name) return true;
+      if (ascii_lower(key) == name) return true;
     return false;
   }
 
@@ -348,7 +319,7 @@ Body Body::of_file(std::filesystem::path file, uint64_t offset, uint64_t length)
 }
 
 std::string Response::header(std::string_view name) const {
-  std::string want = lowercase(name);
+  std::string want = ascii_lower(name);
   for (const auto& [key, value] : headers)
     if (key == want) return value;
   return "";
@@ -359,8 +330,8 @@ std::unique_ptr<Transport> make_curl_transport(TransportOptions options) {
 }
 
 Result<std::string> resolve_url(std::string_view base, std::string_view location) {
-  init_curl_once();
-  std::unique_ptr<CURLU, UrlFree> url(curl_url());
+  curl_init_once();
+  std::unique_ptr<CURLU, CurlUrlFree> url(curl_url());
   if (!url) return fail(Errc::internal, "out of memory parsing a URL");
   std::string base_text(base), location_text(location);
   if (curl_url_set(url.get(), CURLUPART_URL, base_text.c_str(), 0) != CURLUE_OK)
@@ -377,7 +348,7 @@ std::string url_origin(std::string_view url) {
   size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return "";
   size_t end = url.find_first_of("/?#", scheme_end + 3);
-  return lowercase(url.substr(0, end));
+  return ascii_lower(url.substr(0, end));
 }
 
 std::string url_for_messages(std::string_view url) {
