@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "sbom/contents.h"
+#include "sbom/debian_copyright.h"
 #include "sbom/license.h"
 #include "sbom/package_db.h"
 
@@ -34,7 +35,7 @@ void check_packages(const std::vector<Package>& packages) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 4) {
+  switch (data[0] % 5) {
     case 0:
       if (auto packages = parse_apk_installed(input)) check_packages(*packages);
       else check(!packages.error().message.empty());
@@ -46,6 +47,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2:
       (void)parse_os_release(input);
       break;
+    case 3: {
+      // A copyright file's licences always make a valid expression once normalised.
+      std::string raw = debian_copyright_license(input);
+      if (!raw.empty()) check(is_valid_license_expression(normalize_license(raw).expression));
+      break;
+    }
     default: {
       NormalizedLicense n = normalize_license(input);
       check(!n.expression.empty());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sbom/debian_copyright.h"
 #include "sbom/embedded.h"
 #include "sbom/package_db.h"
 
@@ -39,6 +40,11 @@ Status read_image_files(const FileTree& files, ImageContents& out) {
                                       a.arch == b.arch;
                              }),
                  packages.end());
+  // dpkg records no licence; the package's DEP-5 copyright file does (what syft reads too).
+  for (Package& p : packages) {
+    if (p.ecosystem != Ecosystem::deb || !p.license.empty()) continue;
+    if (auto text = files.read("usr/share/doc/" + p.name + "/copyright")) p.license = debian_copyright_license(*text);
+  }
   out.packages = std::move(packages);
 
   out.embedded.clear();

@@ -185,6 +185,13 @@ for pair in "x86_64 amd64" "aarch64 arm64"; do
     pass
   done
 done
+# Licences come from the packages' DEP-5 copyright files (dpkg's database records none).
+lic=$(jq -r '.packages[] | select(.name=="ca-certificates") | .licenseDeclared' "$WORK/out-static/sbom-x86_64.spdx.json")
+expect_contains "$lic" "MPL-2.0"
+expect_contains "$lic" "GPL-2.0-or-later"
+lic=$(jq -r '.packages[] | select(.name=="tzdata") | .licenseDeclared' "$WORK/out-static/sbom-x86_64.spdx.json")
+[ "$lic" = "LicenseRef-public-domain" ] || fail "tzdata's licence in the SBOM is '$lic'"
+pass
 # The build's SBOMs validate against the SPDX 2.3 / CycloneDX 1.6 schemas (sbom.sh's checker), and
 # the CycloneDX document lists the same packages.
 if python3 -c 'import jsonschema' 2>/dev/null; then
