@@ -81,7 +81,8 @@ Result<LockedPart> read_part(const Reader& parent, const json& package, const ch
   if (optional && part.range.empty() && part.checksum.empty()) return part;
   auto range = parse_byte_range(part.range);
   if (!range) return r.error("range", range.error().message);
-  if (optional && range->first != 0) return r.error("range", "the signature must start at byte 0");
+  if (std::string_view(key) == "signature" && range->first != 0)
+    return r.error("range", "the signature must start at byte 0");
   TRY(check_digest(r, "checksum", part.checksum, prefix, digest_size));
   return part;
 }
@@ -98,7 +99,10 @@ Result<LockedPackage> read_package(const Reader& r, const json& value) {
     if (text->empty()) return r.error(field, "missing or empty");
   }
   TRY_ASSIGN(p.signature, read_part(r, value, "signature", "sha1-", 20, /*optional=*/true));
-  TRY_ASSIGN(p.control, read_part(r, value, "control", "sha1-", 20, false));
+  // A Debian package (.deb) has no separate control member to lock: its data part covers the
+  // whole file (checksum = the SHA-256 its Packages index promised) and control stays empty.
+  const bool deb = p.url.ends_with(".deb");
+  TRY_ASSIGN(p.control, read_part(r, value, "control", "sha1-", 20, deb));
   TRY_ASSIGN(p.data, read_part(r, value, "data", "sha256-", 32, false));
   TRY_ASSIGN(p.checksum, r.string(value, "checksum"));
   // Older apko wrote no checksum; when present it is an apk identity.

@@ -34,6 +34,9 @@ struct LockedPart {
   bool operator==(const LockedPart&) const = default;
 };
 
+/// Debian packages (wisp's extension; url ends in ".deb"): `architecture` is the Debian arch the
+/// package was resolved for (an Architecture: all package is listed once per arch), `data` covers
+/// the whole .deb with its SHA-256, and signature, control and checksum are empty.
 struct LockedPackage {
   std::string name;
   std::string url;

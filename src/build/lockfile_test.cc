@@ -177,3 +177,27 @@ TEST(Lockfile, StaleLockIsRefusedAfterAConfigEdit) {
 }
 
 }  // namespace wisp::build
+
+namespace wisp::build {
+
+TEST(Lockfile, DebianEntriesLockTheWholeFileBySha256) {
+  const std::string sha = "sha256-" + std::string(43, 'A') + "=";
+  auto entry = [&](const std::string& url) {
+    return R"({"version": "v1", "contents": {"packages": [{"name": "tzdata", "url": ")" + url +
+           R"(", "version": "2024a-0+deb12u1", "architecture": "amd64", "data": {"range": "bytes=0-99", "checksum": ")" +
+           sha + R"("}, "checksum": ""}]}})";
+  };
+  auto deb = parse_lockfile(entry("http://127.0.0.1/pool/main/t/tzdata/tzdata_2024a-0%2bdeb12u1_all.deb"), "x.lock.json");
+  ASSERT_TRUE(deb) << deb.error().message;
+  EXPECT_TRUE(deb->packages[0].control.checksum.empty());
+  EXPECT_EQ(deb->packages[0].data.range, "bytes=0-99");
+  auto reparsed = parse_lockfile(format_lockfile(*deb), "x.lock.json");
+  ASSERT_TRUE(reparsed);
+  EXPECT_EQ(*reparsed, *deb);
+  // An .apk still needs its control part.
+  auto apk = parse_lockfile(entry("http://127.0.0.1/x86_64/tzdata-2024a-r0.apk"), "x.lock.json");
+  ASSERT_FALSE(apk);
+  EXPECT_NE(apk.error().message.find("control"), std::string::npos) << apk.error().message;
+}
+
+}  // namespace wisp::build

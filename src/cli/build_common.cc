@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/encoding.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "build/lockfile.h"
@@ -42,6 +43,36 @@ Result<Plan> plan_from_debian(build::ImageConfig config, const RepoFlags& flags)
   TRY_ASSIGN(DebianPlan debian, plan_debian(config, flags));
   Plan plan{std::move(config), {}, {}, std::move(debian.fetcher), true};
   for (DebianArchPlan& a : debian.archs) plan.archs.push_back({a.apk_arch, {}, std::move(a.debs), std::move(a.world)});
+  return plan;
+}
+
+/// A Debian image from its lockfile: exactly the locked .debs, no index read.
+Result<Plan> plan_from_debian_lock(build::ImageConfig config, const std::string& lock_path, const RepoFlags& flags) {
+  TRY_ASSIGN(build::Lockfile lock, build::load_lockfile(lock_path));
+  TRY(build::check_lockfile_current(lock, lock_path, config));
+  TRY_ASSIGN(auto archs, build::resolved_archs(config));
+  Plan plan{std::move(config), {}, {}, nullptr, true};
+  for (const auto& arch : archs) {
+    TRY_ASSIGN(std::string deb_arch, debian_arch(arch.apk));
+    ArchPlan a{arch.apk, {}, {}, {}};
+    for (const auto& p : lock.packages) {
+      if (p.architecture != deb_arch) continue;
+      if (!p.url.ends_with(".deb") || !p.data.checksum.starts_with("sha256-"))
+        return fail(Errc::bad_format, "{}: {} is not a Debian package entry", lock_path, p.name);
+      TRY_ASSIGN(std::string raw, base64_decode(p.data.checksum.substr(7)));
+      TRY_ASSIGN(auto range, build::parse_byte_range(p.data.range));
+      a.debs.push_back({p.url, hex_encode(raw), range.second, p.name});
+      a.world.push_back(p.name + "=" + p.version);
+    }
+    if (a.debs.empty())
+      return fail(Errc::usage, "{} locks no packages for {}; run 'wisp lock {}' for it", lock_path, deb_arch,
+                  plan.config.config_file);
+    plan.archs.push_back(std::move(a));
+  }
+  pkg::repo::FetcherOptions options;
+  options.cache_dir = flags.cache_dir;
+  options.offline = flags.offline;
+  TRY_ASSIGN(plan.fetcher, pkg::repo::Fetcher::create(std::move(options)));
   return plan;
 }
 
@@ -111,8 +142,7 @@ Result<Plan> plan_from_lockfile(const std::string& config_path, const std::strin
 Result<Plan> make_plan(const BuildRequest& request) {
   TRY_ASSIGN(build::ImageConfig config, load_config(request.config_path, request.flags, {}, &request.more));
   if (is_debian_config(config)) {
-    if (!request.lock_path.empty())
-      return fail(Errc::unsupported, "--lockfile is not supported for Debian images yet");
+    if (!request.lock_path.empty()) return plan_from_debian_lock(std::move(config), request.lock_path, request.flags);
     return plan_from_debian(std::move(config), request.flags);
   }
   return request.lock_path.empty()

@@ -10,6 +10,7 @@
 #include "build/lockfile.h"
 #include "cli/command.h"
 #include "cli/commands.h"
+#include "cli/debian_plan.h"
 #include "cli/resolve_common.h"
 #include "io/http.h"
 #include "pkg/apk/package.h"
@@ -67,6 +68,33 @@ Result<std::vector<LockedRepository>> lock_repositories(const std::vector<std::s
   return out;
 }
 
+/// A Debian image's lock: each arch's packages in install order, pinned by URL and the SHA-256
+/// of the .deb (the Packages index's, which the signed Release covers). Nothing is downloaded.
+Result<build::Lockfile> lock_debian(const build::ImageConfig& config, const std::string& config_path,
+                                    const RepoFlags& flags) {
+  TRY_ASSIGN(DebianPlan plan, plan_debian(config, flags));
+  build::Lockfile lock;
+  lock.config_name = config_path;
+  lock.config_checksum = config.config_checksum;
+  for (const DebianArchPlan& a : plan.archs) {
+    for (const std::string& line : config.contents.repositories) lock.repositories.push_back({line, line, a.deb_arch});
+    for (size_t i = 0; i < a.debs.size(); ++i) {
+      const image::DebSource& deb = a.debs[i];
+      std::string_view world = a.world[i];
+      LockedPackage locked;
+      locked.name = deb.name;
+      locked.url = deb.location;
+      locked.version = std::string(world.substr(world.find('=') + 1));
+      locked.architecture = a.deb_arch;
+      TRY_ASSIGN_CTX(std::string raw, hex_decode(deb.sha256), "package {}: SHA-256", deb.name);
+      if (deb.size == 0) return fail(Errc::bad_format, "package {}: the index gives no Size", deb.name);
+      locked.data = {build::byte_range(0, deb.size), "sha256-" + base64_encode(raw)};
+      lock.packages.push_back(std::move(locked));
+    }
+  }
+  return lock;
+}
+
 }  // namespace
 
 int cmd_lock(const std::string& prog, std::vector<std::string> args) {
@@ -82,6 +110,17 @@ int cmd_lock(const std::string& prog, std::vector<std::string> args) {
   if (auto rc = parse(app, std::move(args))) return *rc;
   if (output.empty()) output = build::default_lockfile_path(config_path).string();
 
+  {
+    auto config = load_config(config_path, flags);
+    if (!config) return report(config.error());
+    if (is_debian_config(*config)) {
+      auto lock = lock_debian(*config, config_path, flags);
+      if (!lock) return report(lock.error().wrap(config_path));
+      if (auto written = build::write_lockfile(output, *lock); !written) return report(written.error());
+      log::info("wrote {}: {} packages", output, lock->packages.size());
+      return k_exit_ok;
+    }
+  }
   auto resolution = resolve_packages(config_path, flags, {});
   if (!resolution) return report(resolution.error());
   const build::ImageConfig& config = *resolution->config;

@@ -51,7 +51,7 @@ Status add_repositories(std::vector<repo::RepositorySpec>& specs, const std::vec
   for (const std::string& line : lines) {
     TRY_ASSIGN(build::RepositoryRef ref, build::parse_repository(line));
     if (ref.is_debian)
-      return fail(Errc::unsupported, "repository '{}': Debian images cannot be locked yet (wisp build and wisp resolve read them)", line);
+      return fail(Errc::unsupported, "repository '{}': Debian repositories are read from an image file's contents.repositories", line);
     specs.push_back({ref.url, ref.tag});
   }
   return {};

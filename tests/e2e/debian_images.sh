@@ -317,6 +317,24 @@ expect_exit 0 "$WISP" build -q "$WORK/static.yaml" -o "$WORK/again/image" -t sta
 [ "$(index_digest "$WORK/out-static/image")" = "$(index_digest "$WORK/again/image")" ] \
   || fail "static: index.json differs between two builds"
 pass
+# A lockfile pins the same packages: `wisp lock`, then a --lockfile --offline build (no index
+# read, .debs from the cache) gives the same image; a stale lock is refused.
+expect_exit 0 "$WISP" lock "$WORK/nginx.yaml" -o "$WORK/nginx.lock.json" --cache-dir "$WORK/cache"
+[ "$(jq '[.contents.packages[] | select(.architecture == "amd64")] | length' "$WORK/nginx.lock.json")" \
+  = "$(wc -l <"$WORK/expected-nginx-amd64")" ] || fail "nginx.lock.json does not lock the amd64 closure"
+pass
+expect_exit 0 "$WISP" build -q "$WORK/nginx.yaml" --lockfile "$WORK/nginx.lock.json" --offline \
+  -o "$WORK/locked/image" -t nginx --cache-dir "$WORK/cache"
+[ "$(index_digest "$WORK/out-nginx/image")" = "$(index_digest "$WORK/locked/image")" ] \
+  || fail "nginx: the --lockfile build differs from the resolved build"
+pass
+printf '# changed\n' >>"$WORK/nginx.yaml"
+expect_exit 2 "$WISP" build -q "$WORK/nginx.yaml" --lockfile "$WORK/nginx.lock.json" -o "$WORK/stale/image" \
+  --cache-dir "$WORK/cache"
+expect_contains "$ERR" "is stale"
+expect_one_line "$ERR"
+[ ! -e "$WORK/stale/image" ] || fail "a refused build left $WORK/stale/image"
+pass
 
 # 8. A key that did not sign the repository: one line, non-zero exit, nothing written.
 image_file static "deb [signed-by=$WORK/wrong.gpg] $URL/signed bookworm main" "$WORK/wrong-key.yaml"
