@@ -11,6 +11,8 @@ pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(LZMA REQUIRED IMPORTED_TARGET liblzma)
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
+# cosign key files: scrypt + NaCl secretbox (XSalsa20-Poly1305).
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 if(WISP_TESTS)
   find_package(GTest REQUIRED)
 endif()
