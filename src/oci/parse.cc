@@ -53,6 +53,27 @@ Result<ContainerConfig> container_config(const JsonReader& r, const json& value)
   return c;
 }
 
+// What an index and a manifest share: a JSON object, schemaVersion 2, an OCI or Docker media
+// type (or none), and the optional artifactType, subject and annotations.
+struct CommonFields {
+  std::string media_type;
+  std::string artifact_type;
+  std::optional<Descriptor> subject;
+  std::map<std::string, std::string> annotations;
+};
+
+Result<CommonFields> common_fields(const JsonReader& r, const json& root, std::string_view oci,
+                                   std::string_view docker, std::string_view what) {
+  TRY(r.schema_version_2(root));
+  CommonFields f;
+  TRY_ASSIGN(f.media_type, r.string(root, "mediaType"));
+  TRY(check_media_type(r, f.media_type, oci, docker, what));
+  TRY_ASSIGN(f.artifact_type, r.string(root, "artifactType"));
+  TRY_ASSIGN(f.subject, optional_descriptor(r, root, "subject"));
+  TRY_ASSIGN(f.annotations, r.string_map(root, "annotations"));
+  return f;
+}
+
 Result<HistoryEntry> history_entry(const JsonReader& r, const json& value) {
   if (!value.is_object()) return r.error("", fmt::format("expected an object, got {}", value.type_name()));
   HistoryEntry h;
@@ -71,14 +92,13 @@ Result<Index> parse_index(std::string_view text) {
   constexpr std::string_view what = "image index";
   TRY_ASSIGN(json root, JsonReader::parse_object(text, what));
   JsonReader r(what, "");
-  TRY(r.schema_version_2(root));
+  TRY_ASSIGN(CommonFields f, common_fields(r, root, k_oci_index, k_docker_manifest_list, what));
   Index index;
-  TRY_ASSIGN(index.media_type, r.string(root, "mediaType"));
-  TRY(check_media_type(r, index.media_type, k_oci_index, k_docker_manifest_list, "image index"));
-  TRY_ASSIGN(index.artifact_type, r.string(root, "artifactType"));
+  index.media_type = std::move(f.media_type);
+  index.artifact_type = std::move(f.artifact_type);
+  index.subject = std::move(f.subject);
+  index.annotations = std::move(f.annotations);
   TRY_ASSIGN(index.manifests, descriptor_list(r, root, "manifests"));
-  TRY_ASSIGN(index.subject, optional_descriptor(r, root, "subject"));
-  TRY_ASSIGN(index.annotations, r.string_map(root, "annotations"));
   return index;
 }
 
@@ -86,16 +106,15 @@ Result<Manifest> parse_manifest(std::string_view text) {
   constexpr std::string_view what = "image manifest";
   TRY_ASSIGN(json root, JsonReader::parse_object(text, what));
   JsonReader r(what, "");
-  TRY(r.schema_version_2(root));
+  TRY_ASSIGN(CommonFields f, common_fields(r, root, k_oci_manifest, k_docker_manifest, what));
   Manifest m;
-  TRY_ASSIGN(m.media_type, r.string(root, "mediaType"));
-  TRY(check_media_type(r, m.media_type, k_oci_manifest, k_docker_manifest, "image manifest"));
-  TRY_ASSIGN(m.artifact_type, r.string(root, "artifactType"));
+  m.media_type = std::move(f.media_type);
+  m.artifact_type = std::move(f.artifact_type);
+  m.subject = std::move(f.subject);
+  m.annotations = std::move(f.annotations);
   if (!JsonReader::has(root, "config")) return r.error("config", "missing");
   TRY_ASSIGN(m.config, r.child("config").descriptor(root["config"]));
   TRY_ASSIGN(m.layers, descriptor_list(r, root, "layers"));
-  TRY_ASSIGN(m.subject, optional_descriptor(r, root, "subject"));
-  TRY_ASSIGN(m.annotations, r.string_map(root, "annotations"));
   return m;
 }
 

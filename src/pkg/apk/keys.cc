@@ -172,11 +172,10 @@ Result<PublicKey> PublicKey::from_pem(std::string name, std::string_view pem) {
 
 Result<PublicKey> PublicKey::load(const fs::path& path) {
   TRY_ASSIGN(auto text, read_file(path, k_max_key_file));
-  TRY_ASSIGN(auto key, decode_pem(path.string(), text, Want::public_key));
-  PublicKey out;
-  out.m_name = path.filename().string();
-  out.m_key = share(std::move(key));
-  return out;
+  // Errors name the whole path; the key is known by its file name (apk's key name).
+  TRY_ASSIGN(auto key, from_pem(path.string(), text));
+  key.m_name = path.filename().string();
+  return key;
 }
 
 Status PublicKey::verify(SignAlg alg, std::string_view data, std::string_view signature) const {
@@ -221,11 +220,9 @@ Result<PrivateKey> PrivateKey::from_pem(std::string name, std::string_view pem) 
 
 Result<PrivateKey> PrivateKey::load(const fs::path& path) {
   TRY_ASSIGN(auto text, read_file(path, k_max_key_file));
-  TRY_ASSIGN(auto key, decode_pem(path.string(), text, Want::private_key));
-  PrivateKey out;
-  out.m_name = path.filename().string() + ".pub";
-  out.m_key = share(std::move(key));
-  return out;
+  TRY_ASSIGN(auto key, from_pem(path.string(), text));
+  key.m_name = path.filename().string() + ".pub";  // signatures name the public key
+  return key;
 }
 
 Result<PrivateKey> PrivateKey::generate(std::string name, int bits) {
