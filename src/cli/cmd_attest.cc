@@ -23,7 +23,7 @@ constexpr uint64_t k_max_predicate = uint64_t{48} << 20;
 
 struct AttestOptions {
   std::string key_path, predicate_path, type = "custom";
-  bool replace = false, recursive = false;
+  bool replace = false, recursive = false, json = false;
 };
 
 /// The custom predicate's Timestamp: $SOURCE_DATE_EPOCH when set (reproducible), else now.
@@ -59,7 +59,7 @@ Status attest_one(const SignTarget& target, const AttestOptions& opts, const std
     log::info("{}: attestation pushed to {}:{} ({} attestations, {})", target.pinned(), repo.name(), tag,
               image.layers().size(), pushed);
   }
-  fmt::print("{}\n", target.pinned());
+  print_attached(target, repo, tag, added, opts.json);
   return {};
 }
 
@@ -82,8 +82,9 @@ int cmd_attest(const std::string& prog, std::vector<std::string> args) {
   app.add_option("--type", opts.type, "The predicate type: a cosign name or a URI")->capture_default_str();
   app.add_flag("--replace", opts.replace, "Drop existing attestations of the same predicate type");
   app.add_flag("--recursive", opts.recursive, "For a multi-arch image, also attest each platform's manifest");
-  flags.add_to(app);
+  flags.add_to(app, "");  // a handful of small blobs: no -j
   if (auto rc = parse(app, std::move(args))) return *rc;
+  opts.json = flags.json;
 
   auto predicate_type = sign::predicate_type_uri(opts.type);
   if (!predicate_type) return report(predicate_type.error());

@@ -18,6 +18,7 @@ struct SignOptions {
   std::vector<std::string> annotations;
   bool recursive = false;
   std::string identity;
+  bool json = false;
 };
 
 /// Signs one digest; prints what was signed.
@@ -43,7 +44,7 @@ Status sign_one(const SignTarget& target, const SignOptions& opts, const std::ma
   } else {
     log::info("{}: already signed with this key and these annotations ({}:{})", target.pinned(), repo.name(), tag);
   }
-  fmt::print("{}\n", target.pinned());
+  print_attached(target, repo, tag, added, opts.json);
   return {};
 }
 
@@ -66,8 +67,9 @@ int cmd_sign(const std::string& prog, std::vector<std::string> args) {
   app.add_flag("--recursive", opts.recursive, "For a multi-arch image, also sign each platform's manifest");
   app.add_option("--sign-container-identity", opts.identity,
                  "The docker-reference written into the payload (default: the image's repository)");
-  flags.add_to(app);
+  flags.add_to(app, "");  // a handful of small blobs: no -j
   if (auto rc = parse(app, std::move(args))) return *rc;
+  opts.json = flags.json;
 
   auto optional = parse_annotations(opts.annotations);
   if (!optional) return report(optional.error());

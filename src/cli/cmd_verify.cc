@@ -76,7 +76,7 @@ int cmd_verify(const std::string& prog, std::vector<std::string> args) {
   app.add_option("image", refs, "[docker://]REGISTRY/REPO[:TAG|@DIGEST]")->required();
   app.add_option("--key", key_path, "The public key (cosign.pub, PEM)")->required();
   app.add_option("-a,--annotations", annotations, "KEY=VALUE the payload must have (repeatable)");
-  flags.add_to(app);
+  flags.add_to(app, "");  // a handful of small blobs: no -j; --json: the output is JSON already
   if (auto rc = parse(app, std::move(args))) return *rc;
 
   auto wanted = parse_annotations(annotations);

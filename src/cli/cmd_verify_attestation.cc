@@ -79,7 +79,7 @@ int cmd_verify_attestation(const std::string& prog, std::vector<std::string> arg
   app.add_option("image", refs, "[docker://]REGISTRY/REPO[:TAG|@DIGEST]")->required();
   app.add_option("--key", key_path, "The public key (cosign.pub, PEM)")->required();
   app.add_option("--type", type, "Only this predicate type: a cosign name (spdxjson, cyclonedx, ...) or a URI");
-  flags.add_to(app);
+  flags.add_to(app, "");  // a handful of small blobs: no -j; --json: the output is JSON already
   if (auto rc = parse(app, std::move(args))) return *rc;
 
   std::string predicate_type;

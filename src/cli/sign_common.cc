@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include <nlohmann/json.hpp>
+
 #include "base/file.h"
 #include "base/log.h"
 #include "io/sink.h"
@@ -88,6 +90,19 @@ Result<std::string> push_signature_image(registry::Repository& repo, const std::
   return manifest.descriptor.digest;
 }
 
+void print_attached(const SignTarget& target, registry::Repository& repo, const std::string& tag, bool added,
+                    bool json) {
+  if (!json) {
+    fmt::print("{}\n", target.pinned());
+    return;
+  }
+  nlohmann::ordered_json doc;
+  doc["reference"] = target.pinned();
+  doc["tag"] = fmt::format("{}/{}:{}", repo.client().registry(), repo.name(), tag);
+  doc["added"] = added;
+  fmt::print("{}\n", doc.dump());
+}
+
 Result<std::map<std::string, std::string>> parse_annotations(const std::vector<std::string>& pairs) {
   std::map<std::string, std::string> out;
   for (const std::string& pair : pairs) {
@@ -100,7 +115,7 @@ Result<std::map<std::string, std::string>> parse_annotations(const std::vector<s
 }
 
 Result<sign::PrivateKey> load_private_key(const std::string& path) {
-  TRY_ASSIGN_CTX(std::string pem, read_file(path, k_max_key_file), "{}", path);
+  TRY_ASSIGN(std::string pem, read_file(path, k_max_key_file));  // its errors name the file
   if (pem.find("-----BEGIN ENCRYPTED ") == std::string::npos) {
     TRY_ASSIGN_CTX(auto key, sign::PrivateKey::from_plain_pem(pem), "{}", path);
     return key;
@@ -114,7 +129,7 @@ Result<sign::PrivateKey> load_private_key(const std::string& path) {
 }
 
 Result<sign::PublicKey> load_public_key(const std::string& path) {
-  TRY_ASSIGN_CTX(std::string pem, read_file(path, k_max_key_file), "{}", path);
+  TRY_ASSIGN(std::string pem, read_file(path, k_max_key_file));  // its errors name the file
   TRY_ASSIGN_CTX(auto key, sign::PublicKey::from_pem(pem), "{}", path);
   return key;
 }

@@ -50,6 +50,11 @@ Result<sign::SignatureImage> fetch_signature_image(registry::Repository& repo, c
 Result<std::string> push_signature_image(registry::Repository& repo, const std::string& tag,
                                          const sign::SignatureImage& image);
 
+/// What sign and attest print for each digest: REPOSITORY@DIGEST, or with --json one object
+/// per line {"reference", "tag" (REGISTRY/REPO:sha256-<hex>.sig|.att), "added"}.
+void print_attached(const SignTarget& target, registry::Repository& repo, const std::string& tag, bool added,
+                    bool json);
+
 /// -a key=value pairs; Errc::usage for one without '=' or with an empty key.
 Result<std::map<std::string, std::string>> parse_annotations(const std::vector<std::string>& pairs);
 

@@ -96,7 +96,10 @@ has_tag "sha256-${ARM64#sha256:}.sig" && fail "a sign with a wrong password push
 pass
 
 # The same key and annotations again: no new layer. Another key: a second layer; both verify.
-expect_exit 0 "$WISP" sign --key "$K1" -a env=test -a team=wisp "$IMG:1"
+expect_exit 0 "$WISP" sign --json --key "$K1" -a env=test -a team=wisp "$IMG:1"
+[ "$(jq -c . <<<"$OUT")" = '{"reference":"'"$IMG@$MINI_DIGEST"'","tag":"'"$IMG:sha256-$HEX.sig"'","added":false}' ] \
+  || fail "re-signing: $OUT"
+pass
 [ "$(layers "sha256-$HEX.sig")" = 1 ] || fail "re-signing added a layer"
 pass
 expect_exit 0 env COSIGN_PASSWORD=other-pass "$WISP" sign --key "$K2" "$IMG:1"
