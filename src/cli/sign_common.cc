@@ -7,6 +7,7 @@
 #include "base/file.h"
 #include "base/log.h"
 #include "io/sink.h"
+#include "oci/media_types.h"
 #include "oci/objects.h"
 
 namespace wisp::cli {
