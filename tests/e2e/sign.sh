@@ -138,6 +138,14 @@ skopeo inspect --raw "${SK[@]}" "docker://$REG/sigs:sha256-${ARM64#sha256:}.sig"
 pass
 expect_exit 0 env COSIGN_REPOSITORY="$REG/sigs" "$WISP" verify --key "$P1" "$IMG@$ARM64"
 
+# --sign-container-identity: the docker-reference cosign would write for another name.
+expect_exit 0 env COSIGN_PASSWORD=other-pass "$WISP" sign --key "$K2" --sign-container-identity registry.example/team/app "$IMG@$AMD64"
+expect_exit 0 skopeo inspect --raw "${SK[@]}" "docker://$IMG:sha256-${AMD64#sha256:}.sig"
+expect_exit 0 curl -sf "http://$REG/v2/$REPO/blobs/$(jq -r '.layers[1].digest' <<<"$OUT")"
+[ "$(jq -r '.critical.identity["docker-reference"]' <<<"$OUT")" = registry.example/team/app ] || fail "identity: $OUT"
+pass
+expect_exit 0 "$WISP" verify --key "$P2" "$IMG@$AMD64"
+
 # Tampering: a payload changed after signing (signature annotation kept) no longer verifies.
 expect_exit 0 "$WISP" push "$WORK/mini" "$REG/t/tamper:1"
 expect_exit 0 "$WISP" sign --key "$K1" "$REG/t/tamper:1"
