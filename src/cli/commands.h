@@ -26,5 +26,9 @@ int cmd_digest(const std::string& prog, std::vector<std::string> args);
 int cmd_tags(const std::string& prog, std::vector<std::string> args);
 int cmd_login(const std::string& prog, std::vector<std::string> args);
 int cmd_sbom(const std::string& prog, std::vector<std::string> args);
+int cmd_sign(const std::string& prog, std::vector<std::string> args);
+int cmd_verify(const std::string& prog, std::vector<std::string> args);
+int cmd_attest(const std::string& prog, std::vector<std::string> args);
+int cmd_verify_attestation(const std::string& prog, std::vector<std::string> args);
 
 }  // namespace wisp::cli

@@ -44,6 +44,9 @@ class PrivateKey {
   Result<std::string> sign(std::string_view message) const;
 
   struct Impl;
+  /// For wisp_sign's own code (key_impl.h): wraps / exposes the OpenSSL key.
+  explicit PrivateKey(std::unique_ptr<Impl> impl);
+  const Impl* impl() const { return m_impl.get(); }
 
  private:
   std::unique_ptr<Impl> m_impl;
@@ -61,6 +64,10 @@ class PublicKey {
 
   /// A PEM "PUBLIC KEY" block (also the public key of a PEM "CERTIFICATE").
   static Result<PublicKey> from_pem(std::string_view pem);
+  /// DER SubjectPublicKeyInfo.
+  static Result<PublicKey> from_der(std::string_view der);
+  /// The subject public key of a DER X.509 certificate (as Sigstore bundles carry them).
+  static Result<PublicKey> from_der_certificate(std::string_view der);
 
   std::string to_pem() const;
   /// DER SubjectPublicKeyInfo.
@@ -72,6 +79,9 @@ class PublicKey {
   bool verify(std::string_view message, std::string_view signature) const;
 
   struct Impl;
+  /// For wisp_sign's own code (key_impl.h): wraps / exposes the OpenSSL key.
+  explicit PublicKey(std::shared_ptr<Impl> impl);
+  const Impl* impl() const { return m_impl.get(); }
 
  private:
   std::shared_ptr<Impl> m_impl;

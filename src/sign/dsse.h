@@ -43,6 +43,8 @@ Result<DsseEnvelope> parse_dsse(std::string_view json);
 struct InTotoSubject {
   std::string name;        // cosign: the image repository
   std::string sha256_hex;  // bare hex, no "sha256:"
+
+  bool operator==(const InTotoSubject&) const = default;
 };
 
 struct InTotoStatement {

@@ -1,0 +1,138 @@
+#include "cli/sign_common.h"
+
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
+
+#include "base/file.h"
+#include "base/log.h"
+#include "io/sink.h"
+#include "oci/media_types.h"
+#include "oci/objects.h"
+
+namespace wisp::cli {
+
+namespace {
+
+constexpr uint64_t k_max_key_file = uint64_t{1} << 20;
+
+SignTarget make_target(std::string text, registry::Reference reference, registry::ManifestBlob manifest) {
+  reference.tag.clear();
+  reference.digest = manifest.descriptor.digest;
+  return SignTarget{std::move(text), std::move(reference), std::move(manifest)};
+}
+
+}  // namespace
+
+std::string SignTarget::repository_name() const {
+  return sign::cosign_repository_name(reference.registry, reference.repository);
+}
+
+std::string SignTarget::pinned() const { return reference.name() + "@" + manifest.descriptor.digest; }
+
+Result<SignTarget> resolve_target(const std::string& text, registry::ClientPool& clients) {
+  TRY_ASSIGN(registry::ImageLocation location, parse_location(text));
+  if (location.kind != registry::TransportKind::docker)
+    return fail(Errc::usage, "{}: signatures live in registries; push the image first and sign its reference", text);
+  registry::Repository repo(clients.get(location.reference.registry), location.reference.repository);
+  TRY_ASSIGN_CTX(registry::ManifestBlob manifest, repo.fetch_manifest(location.reference.identifier()), "{}", text);
+  if (!location.reference.digest.empty() && manifest.descriptor.digest != location.reference.digest)
+    return fail(Errc::digest_mismatch, "{}: the registry returned manifest {}", text, manifest.descriptor.digest);
+  return make_target(text, location.reference, std::move(manifest));
+}
+
+Result<std::vector<SignTarget>> index_children(const SignTarget& target, registry::ClientPool& clients) {
+  std::vector<SignTarget> children;
+  if (!registry::is_index_media_type(target.manifest.descriptor.media_type)) return children;
+  TRY_ASSIGN_CTX(oci::Index index, oci::parse_index(target.manifest.bytes), "{}", target.text);
+  registry::Repository repo(clients.get(target.reference.registry), target.reference.repository);
+  for (const oci::Descriptor& entry : index.manifests) {
+    TRY_ASSIGN_CTX(registry::ManifestBlob child, repo.fetch_manifest(entry.digest), "{}: child {}", target.text,
+                   entry.digest);
+    children.push_back(make_target(target.pinned(), target.reference, std::move(child)));
+  }
+  return children;
+}
+
+Result<registry::Repository> attachment_repository(const registry::Reference& image, registry::ClientPool& clients,
+                                                   registry::Access access) {
+  registry::Reference where = image;
+  if (const char* env = std::getenv("COSIGN_REPOSITORY"); env && *env) {
+    TRY_ASSIGN_CTX(where, registry::parse_repository(env), "$COSIGN_REPOSITORY");
+  }
+  return registry::Repository(clients.get(where.registry), where.repository, access);
+}
+
+Result<sign::SignatureImage> fetch_signature_image(registry::Repository& repo, const std::string& tag) {
+  auto manifest = repo.fetch_manifest(tag);
+  if (!manifest && manifest.error().code == Errc::not_found) return sign::SignatureImage();
+  if (!manifest) return std::unexpected(manifest.error().wrap(fmt::format("{}:{}", repo.name(), tag)));
+  TRY_ASSIGN_CTX(auto descriptors, sign::SignatureImage::parse_layers(manifest->bytes), "{}:{}", repo.name(), tag);
+  std::vector<sign::SignatureLayer> layers;
+  for (oci::Descriptor& descriptor : descriptors) {
+    std::string payload;
+    io::StringSink sink(payload);
+    TRY_CTX(repo.fetch_blob(descriptor, sink), "{}:{}: layer {}", repo.name(), tag, descriptor.digest);
+    layers.push_back(sign::SignatureLayer{std::move(descriptor), std::move(payload)});
+  }
+  TRY_ASSIGN_CTX(auto image, sign::SignatureImage::from_layers(std::move(layers)), "{}:{}", repo.name(), tag);
+  return image;
+}
+
+Result<std::string> push_signature_image(registry::Repository& repo, const std::string& tag,
+                                         const sign::SignatureImage& image) {
+  sign::SerializedSignatureImage out = image.serialize();
+  for (const sign::SignatureLayer& layer : image.layers())
+    TRY_CTX(repo.push_blob(registry::plain_descriptor(layer.descriptor), registry::Body::of(layer.payload)),
+            "pushing {} to {}", layer.descriptor.digest, repo.name());
+  TRY_CTX(repo.push_blob(out.config, registry::Body::of(out.config_bytes)), "pushing the config to {}", repo.name());
+  TRY_ASSIGN(registry::ManifestBlob manifest, registry::make_manifest_blob(out.manifest_bytes, oci::k_oci_manifest));
+  TRY_CTX(repo.push_manifest(tag, manifest), "pushing {}:{}", repo.name(), tag);
+  return manifest.descriptor.digest;
+}
+
+void print_attached(const SignTarget& target, registry::Repository& repo, const std::string& tag, bool added,
+                    bool json) {
+  if (!json) {
+    fmt::print("{}\n", target.pinned());
+    return;
+  }
+  nlohmann::ordered_json doc;
+  doc["reference"] = target.pinned();
+  doc["tag"] = fmt::format("{}/{}:{}", repo.client().registry(), repo.name(), tag);
+  doc["added"] = added;
+  fmt::print("{}\n", doc.dump());
+}
+
+Result<std::map<std::string, std::string>> parse_annotations(const std::vector<std::string>& pairs) {
+  std::map<std::string, std::string> out;
+  for (const std::string& pair : pairs) {
+    size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return fail(Errc::usage, "-a {}: want KEY=VALUE", pair);
+    out[pair.substr(0, eq)] = pair.substr(eq + 1);
+  }
+  return out;
+}
+
+Result<sign::PrivateKey> load_private_key(const std::string& path) {
+  TRY_ASSIGN(std::string pem, read_file(path, k_max_key_file));  // its errors name the file
+  if (pem.find("-----BEGIN ENCRYPTED ") == std::string::npos) {
+    TRY_ASSIGN_CTX(auto key, sign::PrivateKey::from_plain_pem(pem), "{}", path);
+    return key;
+  }
+  TRY_ASSIGN_CTX(std::string password, sign::read_key_password(false), "{}", path);
+  auto key = sign::PrivateKey::from_encrypted_pem(pem, password);
+  if (!key && key.error().code == Errc::bad_signature)
+    return fail(Errc::bad_signature, "{}: wrong password (or a damaged key file)", path);
+  if (!key) return std::unexpected(key.error().wrap(path));
+  return key;
+}
+
+Result<sign::PublicKey> load_public_key(const std::string& path) {
+  TRY_ASSIGN(std::string pem, read_file(path, k_max_key_file));  // its errors name the file
+  TRY_ASSIGN_CTX(auto key, sign::PublicKey::from_pem(pem), "{}", path);
+  return key;
+}
+
+}  // namespace wisp::cli

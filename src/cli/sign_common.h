@@ -1,0 +1,65 @@
+// What wisp sign, verify, attest and verify-attestation share: resolving an image reference to
+// the digest that is signed, where its .sig/.att images live ($COSIGN_REPOSITORY or beside the
+// image), reading and writing those images in a registry, key files and -a annotations.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "cli/registry_common.h"
+#include "registry/manifest_blob.h"
+#include "registry/reference.h"
+#include "registry/repository.h"
+#include "sign/cosign_key.h"
+#include "sign/signature_image.h"
+
+namespace wisp::cli {
+
+/// One image to sign or verify, resolved.
+struct SignTarget {
+  std::string text;                // the reference as given, for messages
+  registry::Reference reference;   // registry and repository of the image
+  registry::ManifestBlob manifest; // its manifest or index; manifest.descriptor.digest is signed
+  /// "registry/repository" as cosign writes it into payloads and statement subjects.
+  std::string repository_name() const;
+  /// "registry/repository@digest".
+  std::string pinned() const;
+};
+
+/// Resolves a registry reference (docker://... or bare; a tag is read to its digest).
+/// Errc::usage for other transports.
+Result<SignTarget> resolve_target(const std::string& text, registry::ClientPool& clients);
+
+/// The children of an index (with --recursive), each as a SignTarget; nothing for a manifest.
+Result<std::vector<SignTarget>> index_children(const SignTarget& target, registry::ClientPool& clients);
+
+/// The repository holding the .sig/.att images of `image`: $COSIGN_REPOSITORY when set (a
+/// repository name, as cosign reads it), else the image's own.
+Result<registry::Repository> attachment_repository(const registry::Reference& image, registry::ClientPool& clients,
+                                                   registry::Access access);
+
+/// The .sig/.att image under `tag`: every layer's blob fetched and checked against its digest.
+/// An empty image when the tag does not exist.
+Result<sign::SignatureImage> fetch_signature_image(registry::Repository& repo, const std::string& tag);
+
+/// Pushes the layers' blobs (each unless present), the config, then the manifest under `tag`.
+/// Returns the manifest's digest.
+Result<std::string> push_signature_image(registry::Repository& repo, const std::string& tag,
+                                         const sign::SignatureImage& image);
+
+/// What sign and attest print for each digest: REPOSITORY@DIGEST, or with --json one object
+/// per line {"reference", "tag" (REGISTRY/REPO:sha256-<hex>.sig|.att), "added"}.
+void print_attached(const SignTarget& target, registry::Repository& repo, const std::string& tag, bool added,
+                    bool json);
+
+/// -a key=value pairs; Errc::usage for one without '=' or with an empty key.
+Result<std::map<std::string, std::string>> parse_annotations(const std::vector<std::string>& pairs);
+
+/// A cosign.key (encrypted: the password as cosign reads it) or an unencrypted PEM key.
+Result<sign::PrivateKey> load_private_key(const std::string& path);
+Result<sign::PublicKey> load_public_key(const std::string& path);
+
+}  // namespace wisp::cli
