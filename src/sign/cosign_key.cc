@@ -70,6 +70,13 @@ Result<PrivateKey> private_key_from(EvpPkeyPtr key) {
   std::string curve = curve_name(key.get());
   if (curve.empty()) return fail(Errc::unsupported, "not an ECDSA key (cosign keys are ECDSA P-256)");
   if (curve != "prime256v1") return fail(Errc::unsupported, "ECDSA key on curve {}, expected P-256", curve);
+  // Decoding takes an embedded public key as it is: a key whose public half does not belong to
+  // its private scalar would sign with one key and advertise another.
+  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
+  if (!ctx || EVP_PKEY_check(ctx.get()) != 1) {
+    ERR_clear_error();
+    return fail(Errc::bad_format, "invalid EC private key (its public key does not match, or the scalar is out of range)");
+  }
   auto impl = std::make_unique<PrivateKey::Impl>();
   impl->key = std::move(key);
   return PrivateKey(std::move(impl));

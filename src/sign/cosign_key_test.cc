@@ -223,6 +223,20 @@ TEST(CosignKey, PlainPemKeys) {
   EXPECT_EQ(wrapped.error().code, Errc::unsupported);
 }
 
+// Found by fuzz/sign_key_fuzz.cc: a SEC1 key whose embedded public key is not its scalar's.
+TEST(CosignKey, RejectsKeysWhosePublicHalfDoesNotMatch) {
+  const std::string pem =
+      "-----BEGIN EC PRIVATE KEY-----\n"
+      "MHcCAQEEIO21SpnylAkMHpSEO0Y3rFxoO0YEN/TpTSGms/HhhoW5oAoGCCqGSM49\n"
+      "AwEHoUQDQgAE18v+SszWMPmHyKtOvZPP2yRxElH0Fi+t/KCaHqMe37TAnvu4EbwJ\n"
+      "NpfV5Jr4AnXVY5S6KPh6udDguHmi6NGIGA==\n"
+      "-----END EC PRIVATE KEY-----\n";
+  auto key = PrivateKey::from_plain_pem(pem);
+  ASSERT_FALSE(key);
+  EXPECT_EQ(key.error().code, Errc::bad_format);
+  EXPECT_NE(key.error().message.find("does not match"), std::string::npos) << key.error().message;
+}
+
 TEST(CosignKey, PublicKeyPemAndHint) {
   auto key = PrivateKey::generate();
   ASSERT_TRUE(key);

@@ -78,7 +78,7 @@ std::string serialize(const DsseEnvelope& envelope) {
     signatures.push_back(std::move(entry));
   }
   root["signatures"] = std::move(signatures);
-  return dump_compact(root);
+  return dump_go(root);
 }
 
 Result<DsseEnvelope> parse_dsse(std::string_view text) {

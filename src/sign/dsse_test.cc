@@ -134,6 +134,15 @@ TEST(Dsse, StatementSerializesInCosignsMemberOrder) {
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(*back, s);
 
+  s.predicate_json = R"({"purl":"pkg:apk/wolfi/x@1?arch=x86_64&distro=wolfi"})";
+  std::string escaped = serialize(s);
+  EXPECT_NE(escaped.find(R"("predicate":{"purl":"pkg:apk/wolfi/x@1?arch=x86_64\u0026distro=wolfi"}})"),
+            std::string::npos)
+      << escaped;
+  auto unescaped = parse_statement(escaped);
+  ASSERT_TRUE(unescaped);
+  EXPECT_EQ(unescaped->predicate_json, s.predicate_json);
+
   s.predicate_json = R"("tag-value text")";
   auto string_predicate = parse_statement(serialize(s));
   ASSERT_TRUE(string_predicate);

@@ -54,7 +54,7 @@ std::string serialize(const InTotoStatement& statement) {
     if (predicate.is_discarded()) predicate = statement.predicate_json;
   }
   root["predicate"] = std::move(predicate);
-  return dump_compact(root);
+  return dump_go(root);
 }
 
 Result<InTotoStatement> parse_statement(std::string_view text) {

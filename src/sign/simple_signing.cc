@@ -22,7 +22,7 @@ std::string serialize(const SimpleSigningPayload& payload) {
     for (const auto& [key, value] : payload.annotations) optional[key] = value;
   }
   root["optional"] = std::move(optional);
-  return dump_compact(root);
+  return dump_go(root);
 }
 
 namespace {

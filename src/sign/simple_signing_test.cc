@@ -30,6 +30,16 @@ TEST(SimpleSigning, AnnotationsAreSortedInOptional) {
   EXPECT_EQ(*back, p);
 }
 
+// Go's json.Marshal (what cosign signs) escapes <, >, & and U+2028/2029; so do we.
+TEST(SimpleSigning, EscapesLikeGo) {
+  SimpleSigningPayload p{"r/a", k_digest, {{"url", "https://x/?a=1&b=<2>\xe2\x80\xa8"}}};
+  std::string text = serialize(p);
+  EXPECT_NE(text.find(R"("url":"https://x/?a=1\u0026b=\u003c2\u003e\u2028")"), std::string::npos) << text;
+  auto back = parse_simple_signing(text);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, p);
+}
+
 TEST(SimpleSigning, ParsesCosignOutputInAnyMemberOrder) {
   auto r = parse_simple_signing(
       R"({"optional":null,"critical":{"type":"cosign container image signature",)"

@@ -44,6 +44,30 @@ std::string dump_compact(const nlohmann::ordered_json& value) {
   return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+std::string dump_go(const nlohmann::ordered_json& value) {
+  std::string text = dump_compact(value);
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    switch (text[i]) {
+      case '<': out += "\\u003c"; break;
+      case '>': out += "\\u003e"; break;
+      case '&': out += "\\u0026"; break;
+      case '\xe2':
+        // U+2028 is E2 80 A8 and U+2029 is E2 80 A9 in UTF-8.
+        if (i + 2 < text.size() && text[i + 1] == '\x80' && (text[i + 2] == '\xa8' || text[i + 2] == '\xa9')) {
+          out += text[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
+          i += 2;
+          break;
+        }
+        out.push_back(text[i]);
+        break;
+      default: out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
 Status expect_members(const nlohmann::ordered_json& object, std::initializer_list<std::string_view> names,
                       std::string_view what) {
   if (!object.is_object()) return fail(Errc::bad_format, "{}: expected an object, got {}", what, object.type_name());
