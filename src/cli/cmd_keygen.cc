@@ -120,9 +120,10 @@ int cmd_keygen(const std::string& prog, std::vector<std::string> args) {
   if (opts.cosign) {
     auto written = write_cosign_key(opts);
     if (!written) return report(written.error());
-    // cosign reports on stderr, keeping stdout free.
-    fmt::print(stderr, "Private key written to {}\nPublic key written to {}\n", written->first.string(),
-               written->second.string());
+    // cosign reports on stderr, keeping stdout free; -q silences it.
+    if (log::level() >= log::Level::warn)
+      fmt::print(stderr, "Private key written to {}\nPublic key written to {}\n", written->first.string(),
+                 written->second.string());
     return k_exit_ok;
   }
   if (apk->count() == 0) {

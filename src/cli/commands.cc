@@ -6,7 +6,7 @@ namespace wisp::cli {
 
 std::span<const Command> commands() {
   static const Command k_commands[] = {
-      {"keygen", "Create a signing key pair (--apk NAME for apk RSA keys)", cmd_keygen},
+      {"keygen", "Create a signing key pair (--cosign for cosign.key/.pub, --apk NAME for apk RSA)", cmd_keygen},
       {"pkg create", "Build a signed .apk from a directory", cmd_pkg_create},
       {"pkg info", "Show a package's metadata and files", cmd_pkg_info},
       {"pkg verify", "Verify a package's signature and checksums", cmd_pkg_verify},

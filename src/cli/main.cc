@@ -17,7 +17,7 @@ void print_usage() {
       "wisp {}: minimal, reproducible, signed container images from packages\n\n"
       "Usage: wisp <command> [options]\n\nCommands:\n",
       k_version);
-  for (const auto& cmd : commands()) fmt::print("  {:<16} {}\n", cmd.name, cmd.summary);
+  for (const auto& cmd : commands()) fmt::print("  {:<19} {}\n", cmd.name, cmd.summary);
   fmt::print("\nRun 'wisp <command> --help' for a command's options.\n");
 }
 

@@ -4,7 +4,8 @@
 # verify (right key, other key, missing annotation, tampered payload), attest an SPDX SBOM and
 # verify-attestation (--type filters, --replace). skopeo reads the .sig manifest; an independent
 # Python checker (Debian python3-cryptography + python3-nacl, no wisp code) decrypts the key
-# file, verifies every signature and DSSE envelope and checks payload and statement shapes.
+# file, verifies every signature and DSSE envelope and checks payload and statement shapes;
+# sigstore-js (@sigstore/verify, offline) verifies a signature and an envelope as keyed bundles.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
 export SOURCE_DATE_EPOCH=1700000000
@@ -63,6 +64,15 @@ pass
 expect_exit 0 $CHECK sig "$REG" "$REPO" "$MINI_DIGEST" "$P2"
 [ "$OUT" = 0 ] || fail "python verified $OUT signatures under k2, want 0"
 pass
+# sigstore-js, a third verifier: the .sig layer wrapped as a keyed messageSignature bundle.
+SIGSTORE="node $ROOT/tests/e2e/sigstore_verify.js"
+SIG_B64=$(jq -r '.layers[0].annotations["dev.cosignproject.cosign/signature"]' <<<"$SIG_MANIFEST")
+printf '%s' "$PAYLOAD" >"$WORK/payload.json"
+expect_exit 0 $SIGSTORE message "$P1" "$WORK/payload.json" "$SIG_B64"
+expect_contains "$OUT" "sigstore-js: verified"
+expect_exit 1 $SIGSTORE message "$P2" "$WORK/payload.json" "$SIG_B64"
+printf '%s ' "$PAYLOAD" >"$WORK/payload-changed.json"
+expect_exit 1 $SIGSTORE message "$P1" "$WORK/payload-changed.json" "$SIG_B64"
 expect_exit 0 $CHECK sig "$REG" "$REPO" "$MINI_DIGEST" "$P1"
 [ "$OUT" = 1 ] || fail "python verified $OUT signatures under k1, want 1"
 pass
@@ -183,7 +193,13 @@ expect_exit 0 "$WISP" verify-attestation --key "$P1" --type spdxjson "$IMG@$AMD6
 pass
 [ "$(jq -r .payloadType <<<"$OUT")" = application/vnd.in-toto+json ] || fail "envelope: $OUT"
 pass
+printf '%s' "$OUT" >"$WORK/envelope.json"
 STATEMENT=$(jq -r .payload <<<"$OUT" | base64 -d)
+# sigstore-js checks the DSSE envelope as a keyed dsseEnvelope bundle (PAE over the statement).
+expect_exit 0 $SIGSTORE dsse "$P1" "$WORK/envelope.json"
+expect_exit 1 $SIGSTORE dsse "$P2" "$WORK/envelope.json"
+jq -c '.payloadType = "application/json"' "$WORK/envelope.json" >"$WORK/envelope-retyped.json"
+expect_exit 1 $SIGSTORE dsse "$P1" "$WORK/envelope-retyped.json"
 [ "$(jq -r '.subject[0].digest.sha256' <<<"$STATEMENT")" = "${AMD64#sha256:}" ] || fail "statement: $STATEMENT"
 pass
 # The predicate is the SBOM itself.
