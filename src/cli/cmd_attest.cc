@@ -2,17 +2,10 @@
 // goes into an in-toto Statement v0.1 whose subject is the image (repository name, sha256 of
 // the digest), signed as a DSSE envelope and added as a layer to the image tagged
 // sha256-<hex>.att beside it (--replace first drops the attestations of the same predicate type).
-#include <chrono>
-#include <cstdlib>
-
 #include "base/file.h"
-#include "base/log.h"
-#include "base/strings.h"
 #include "cli/command.h"
 #include "cli/commands.h"
 #include "cli/sign_common.h"
-#include "oci/objects.h"
-#include "sign/dsse.h"
 #include "sign/predicate.h"
 
 namespace wisp::cli {
@@ -25,43 +18,6 @@ struct AttestOptions {
   std::string key_path, predicate_path, type = "custom";
   bool replace = false, recursive = false, json = false;
 };
-
-/// The custom predicate's Timestamp: $SOURCE_DATE_EPOCH when set (reproducible), else now.
-std::string timestamp() {
-  if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env)
-    if (auto seconds = parse_i64(env)) return oci::rfc3339_utc(*seconds);
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  return oci::rfc3339_utc(std::chrono::duration_cast<std::chrono::seconds>(now).count());
-}
-
-Status attest_one(const SignTarget& target, const AttestOptions& opts, const std::string& predicate_type,
-                  const std::string& predicate, const sign::PrivateKey& key, registry::ClientPool& clients) {
-  const std::string& digest = target.manifest.descriptor.digest;
-  sign::InTotoStatement statement;
-  statement.subjects = {{target.repository_name(), std::string(oci::digest_hex(digest))}};
-  statement.predicate_type = predicate_type;
-  statement.predicate_json = predicate;
-  TRY_ASSIGN(sign::DsseEnvelope envelope, sign::dsse_sign(sign::k_in_toto_payload_type, sign::serialize(statement), key));
-  auto layer = sign::SignatureLayer::make(std::string(sign::k_dsse_media_type), sign::serialize(envelope),
-                                          {{std::string(sign::k_signature_annotation), ""},
-                                           {std::string(sign::k_predicate_type_annotation), predicate_type}});
-
-  TRY_ASSIGN(std::string tag, sign::attachment_tag(digest, sign::AttachmentKind::attestation));
-  TRY_ASSIGN(registry::Repository repo, attachment_repository(target.reference, clients, registry::Access::push));
-  TRY_ASSIGN(sign::SignatureImage image, fetch_signature_image(repo, tag));
-  if (opts.replace) {
-    TRY_ASSIGN_CTX(size_t removed, image.remove_predicate_type(predicate_type), "--replace: {}:{}", repo.name(), tag);
-    if (removed) log::info("{}: replacing {} attestation(s) of type {}", target.pinned(), removed, predicate_type);
-  }
-  TRY_ASSIGN_CTX(bool added, image.append(std::move(layer), key.public_key()), "{}:{}", repo.name(), tag);
-  if (added) {
-    TRY_ASSIGN(std::string pushed, push_signature_image(repo, tag, image));
-    log::info("{}: attestation pushed to {}:{} ({} attestations, {})", target.pinned(), repo.name(), tag,
-              image.layers().size(), pushed);
-  }
-  print_attached(target, repo, tag, added, opts.json);
-  return {};
-}
 
 }  // namespace
 
@@ -90,23 +46,19 @@ int cmd_attest(const std::string& prog, std::vector<std::string> args) {
   if (!predicate_type) return report(predicate_type.error());
   auto text = read_file(opts.predicate_path, k_max_predicate);
   if (!text) return report(text.error().wrap(opts.predicate_path));
-  auto predicate = sign::make_predicate(opts.type, *text, timestamp());
+  auto predicate = sign::make_predicate(opts.type, *text, predicate_timestamp());
   if (!predicate) return report(predicate.error().wrap(opts.predicate_path));
   auto key = load_private_key(opts.key_path);
   if (!key) return report(key.error());
   auto clients = make_clients(flags);
   for (const std::string& ref : refs) {
-    auto target = resolve_target(ref, *clients);
-    if (!target) return report(target.error());
-    std::vector<SignTarget> targets{*target};
-    if (opts.recursive) {
-      auto children = index_children(*target, *clients);
-      if (!children) return report(children.error());
-      targets.insert(targets.end(), children->begin(), children->end());
+    auto targets = resolve_targets(ref, opts.recursive, *clients);
+    if (!targets) return report(targets.error());
+    for (const SignTarget& one : *targets) {
+      auto attached = attest_digest(one, *predicate_type, *predicate, opts.replace, *key, *clients);
+      if (!attached) return report(attached.error().wrap(fmt::format("attesting {}", one.pinned())));
+      print_attached(one, *attached, opts.json);
     }
-    for (const SignTarget& one : targets)
-      if (auto ok = attest_one(one, opts, *predicate_type, *predicate, *key, *clients); !ok)
-        return report(ok.error().wrap(fmt::format("attesting {}", one.pinned())));
   }
   return k_exit_ok;
 }

@@ -1,20 +1,50 @@
 #include "cli/sign_common.h"
 
+#include <chrono>
 #include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
+#include "base/encoding.h"
 #include "base/file.h"
 #include "base/log.h"
+#include "base/strings.h"
 #include "io/sink.h"
 #include "oci/media_types.h"
 #include "oci/objects.h"
+#include "sign/dsse.h"
+#include "sign/simple_signing.h"
 
 namespace wisp::cli {
 
 namespace {
 
 constexpr uint64_t k_max_key_file = uint64_t{1} << 20;
+
+/// Adds `layer` to the .sig/.att image of the target's digest (read-modify-write); with
+/// `drop_type`, that predicate type's attestations go first.
+Result<Attached> attach_layer(const SignTarget& target, sign::AttachmentKind kind, sign::SignatureLayer layer,
+                              const sign::PrivateKey& key, const std::string& drop_type,
+                              registry::ClientPool& clients) {
+  const bool signature = kind == sign::AttachmentKind::signature;
+  TRY_ASSIGN(std::string tag, sign::attachment_tag(target.manifest.descriptor.digest, kind));
+  TRY_ASSIGN(registry::Repository repo, attachment_repository(target.reference, clients, registry::Access::push));
+  TRY_ASSIGN(sign::SignatureImage image, fetch_signature_image(repo, tag));
+  if (!drop_type.empty()) {
+    TRY_ASSIGN_CTX(size_t removed, image.remove_predicate_type(drop_type), "--replace: {}:{}", repo.name(), tag);
+    if (removed) log::info("{}: replacing {} attestation(s) of type {}", target.pinned(), removed, drop_type);
+  }
+  TRY_ASSIGN_CTX(bool added, image.append(std::move(layer), key.public_key()), "{}:{}", repo.name(), tag);
+  const char* what = signature ? "signature" : "attestation";
+  if (added) {
+    TRY_ASSIGN(std::string digest, push_signature_image(repo, tag, image));
+    log::info("{}: {} pushed to {}:{} ({} {}s, {})", target.pinned(), what, repo.name(), tag, image.layers().size(),
+              what, digest);
+  } else {
+    log::info("{}: an equal {} by this key is there already ({}:{})", target.pinned(), what, repo.name(), tag);
+  }
+  return Attached{fmt::format("{}/{}:{}", repo.client().registry(), repo.name(), tag), added};
+}
 
 SignTarget make_target(std::string text, registry::Reference reference, registry::ManifestBlob manifest) {
   reference.tag.clear();
@@ -54,6 +84,17 @@ Result<std::vector<SignTarget>> index_children(const SignTarget& target, registr
   return children;
 }
 
+Result<std::vector<SignTarget>> resolve_targets(const std::string& text, bool recursive,
+                                                registry::ClientPool& clients) {
+  TRY_ASSIGN(SignTarget target, resolve_target(text, clients));
+  std::vector<SignTarget> targets{target};
+  if (recursive) {
+    TRY_ASSIGN(std::vector<SignTarget> children, index_children(target, clients));
+    targets.insert(targets.end(), std::make_move_iterator(children.begin()), std::make_move_iterator(children.end()));
+  }
+  return targets;
+}
+
 Result<registry::Repository> attachment_repository(const registry::Reference& image, registry::ClientPool& clients,
                                                    registry::Access access) {
   registry::Reference where = image;
@@ -91,17 +132,56 @@ Result<std::string> push_signature_image(registry::Repository& repo, const std::
   return manifest.descriptor.digest;
 }
 
-void print_attached(const SignTarget& target, registry::Repository& repo, const std::string& tag, bool added,
-                    bool json) {
+Result<Attached> sign_digest(const SignTarget& target, const SignPayloadOptions& options, const sign::PrivateKey& key,
+                             registry::ClientPool& clients) {
+  sign::SimpleSigningPayload payload;
+  payload.docker_reference = options.identity.empty() ? target.repository_name() : options.identity;
+  payload.manifest_digest = target.manifest.descriptor.digest;
+  payload.annotations = options.annotations;
+  std::string bytes = sign::serialize(payload);
+  TRY_ASSIGN(std::string signature, key.sign(bytes));
+  auto layer = sign::SignatureLayer::make(std::string(sign::k_simple_signing_media_type), std::move(bytes),
+                                          {{std::string(sign::k_signature_annotation), base64_encode(signature)}});
+  return attach_layer(target, sign::AttachmentKind::signature, std::move(layer), key, "", clients);
+}
+
+Result<Attached> attest_digest(const SignTarget& target, const std::string& predicate_type,
+                               const std::string& predicate, bool replace, const sign::PrivateKey& key,
+                               registry::ClientPool& clients) {
+  sign::InTotoStatement statement;
+  statement.subjects = {{target.repository_name(), std::string(oci::digest_hex(target.manifest.descriptor.digest))}};
+  statement.predicate_type = predicate_type;
+  statement.predicate_json = predicate;
+  TRY_ASSIGN(sign::DsseEnvelope envelope, sign::dsse_sign(sign::k_in_toto_payload_type, sign::serialize(statement), key));
+  auto layer = sign::SignatureLayer::make(std::string(sign::k_dsse_media_type), sign::serialize(envelope),
+                                          {{std::string(sign::k_signature_annotation), ""},
+                                           {std::string(sign::k_predicate_type_annotation), predicate_type}});
+  return attach_layer(target, sign::AttachmentKind::attestation, std::move(layer), key,
+                      replace ? predicate_type : std::string(), clients);
+}
+
+void print_attached(const SignTarget& target, const Attached& attached, bool json) {
   if (!json) {
     fmt::print("{}\n", target.pinned());
     return;
   }
   nlohmann::ordered_json doc;
   doc["reference"] = target.pinned();
-  doc["tag"] = fmt::format("{}/{}:{}", repo.client().registry(), repo.name(), tag);
-  doc["added"] = added;
+  doc["tag"] = attached.tag_reference;
+  doc["added"] = attached.added;
   fmt::print("{}\n", doc.dump());
+}
+
+void print_attached(const SignTarget& target, registry::Repository& repo, const std::string& tag, bool added,
+                    bool json) {
+  print_attached(target, Attached{fmt::format("{}/{}:{}", repo.client().registry(), repo.name(), tag), added}, json);
+}
+
+std::string predicate_timestamp() {
+  if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env)
+    if (auto seconds = parse_i64(env)) return oci::rfc3339_utc(*seconds);
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return oci::rfc3339_utc(std::chrono::duration_cast<std::chrono::seconds>(now).count());
 }
 
 Result<std::map<std::string, std::string>> parse_annotations(const std::vector<std::string>& pairs) {

@@ -36,6 +36,10 @@ Result<SignTarget> resolve_target(const std::string& text, registry::ClientPool&
 /// The children of an index (with --recursive), each as a SignTarget; nothing for a manifest.
 Result<std::vector<SignTarget>> index_children(const SignTarget& target, registry::ClientPool& clients);
 
+/// resolve_target() and, with `recursive`, its index_children() after it.
+Result<std::vector<SignTarget>> resolve_targets(const std::string& text, bool recursive,
+                                                registry::ClientPool& clients);
+
 /// The repository holding the .sig/.att images of `image`: $COSIGN_REPOSITORY when set (a
 /// repository name, as cosign reads it), else the image's own.
 Result<registry::Repository> attachment_repository(const registry::Reference& image, registry::ClientPool& clients,
@@ -54,6 +58,36 @@ Result<std::string> push_signature_image(registry::Repository& repo, const std::
 /// per line {"reference", "tag" (REGISTRY/REPO:sha256-<hex>.sig|.att), "added"}.
 void print_attached(const SignTarget& target, registry::Repository& repo, const std::string& tag, bool added,
                     bool json);
+
+/// Where one signature or attestation went.
+struct Attached {
+  std::string tag_reference;  // REGISTRY/REPO:sha256-<hex>.sig|.att
+  bool added = false;         // false: an equal signature was there already
+};
+
+/// What goes into each simple-signing payload besides the digest.
+struct SignPayloadOptions {
+  std::map<std::string, std::string> annotations;  // its "optional" (-a)
+  std::string identity;                            // docker-reference; empty: the image's repository
+};
+
+/// Signs one digest as `wisp sign` does: the payload signed with `key`, added to the
+/// sha256-<hex>.sig image unless an equal signature by the same key is there (read-modify-write).
+Result<Attached> sign_digest(const SignTarget& target, const SignPayloadOptions& options, const sign::PrivateKey& key,
+                             registry::ClientPool& clients);
+
+/// Attests one digest as `wisp attest` does: `predicate` (compact JSON from sign::make_predicate)
+/// in an in-toto statement signed as a DSSE envelope, added to the sha256-<hex>.att image; with
+/// `replace`, the attestations of `predicate_type` there are dropped first.
+Result<Attached> attest_digest(const SignTarget& target, const std::string& predicate_type,
+                               const std::string& predicate, bool replace, const sign::PrivateKey& key,
+                               registry::ClientPool& clients);
+
+/// print_attached() for a finished sign_digest()/attest_digest().
+void print_attached(const SignTarget& target, const Attached& attached, bool json);
+
+/// The Timestamp of a custom predicate: $SOURCE_DATE_EPOCH when set (reproducible), else now.
+std::string predicate_timestamp();
 
 /// -a key=value pairs; Errc::usage for one without '=' or with an empty key.
 Result<std::map<std::string, std::string>> parse_annotations(const std::vector<std::string>& pairs);
