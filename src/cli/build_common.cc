@@ -184,6 +184,24 @@ std::string default_tag(const std::string& config_path) {
   return stem.empty() ? "latest" : stem;
 }
 
+std::vector<SbomFile> sbom_files_for(const BuiltImage& built, const std::string& digest,
+                                     const std::filesystem::path& sbom_dir) {
+  std::vector<SbomFile> candidates;
+  if (built.index_descriptor && built.index_descriptor->digest == digest)
+    candidates.push_back({sbom_dir / "sbom-index.spdx.json", "spdxjson"});
+  for (const BuiltArch& arch : built.archs) {
+    if (arch.manifest.digest != digest) continue;
+    candidates.push_back({sbom_dir / fmt::format("sbom-{}.spdx.json", arch.arch.apk), "spdxjson"});
+    candidates.push_back({sbom_dir / fmt::format("sbom-{}.cdx.json", arch.arch.apk), "cyclonedx"});
+  }
+  std::vector<SbomFile> out;
+  for (SbomFile& file : candidates) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(file.path, ec)) out.push_back(std::move(file));
+  }
+  return out;
+}
+
 Result<BuiltImage> build_layout(const BuildRequest& request, const ArchHook& hook) {
   const std::string& config_path = request.config_path;
   // Errors in the file itself already start with its name; the rest get it as context.

@@ -59,6 +59,18 @@ using ArchHook = std::function<Status(const image::Assembled& rootfs, const Buil
 /// file's name.
 Result<BuiltImage> build_layout(const BuildRequest& request, const ArchHook& hook = nullptr);
 
+/// One SBOM file sbom::BuildSboms wrote, and the cosign predicate type name it is attested as.
+struct SbomFile {
+  std::filesystem::path path;
+  std::string type;  // "spdxjson" or "cyclonedx"
+};
+
+/// The SBOM files in `sbom_dir` (as sbom::BuildSboms names them) that describe `digest`: the
+/// index SPDX document for the index, an arch's SPDX and CycloneDX documents for its manifest,
+/// nothing for other digests. Only files that exist are listed.
+std::vector<SbomFile> sbom_files_for(const BuiltImage& built, const std::string& digest,
+                                     const std::filesystem::path& sbom_dir);
+
 /// "image" for "dir/image.yaml": the default tag.
 std::string default_tag(const std::string& config_path);
 
