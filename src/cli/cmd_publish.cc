@@ -170,6 +170,7 @@ int cmd_publish(const std::string& prog, std::vector<std::string> args) {
     if (!result) return report(result.error());
     pinned.push_back(pinned_name(target, result->root.descriptor.digest));
     published.push_back(nlohmann::ordered_json::parse(copy_json(*source, target, *result)));
+    if (!flags.json) fmt::print("{}\n", pinned.back());
   }
   // Every REF is pushed before anything is signed: a failed push leaves no signatures behind.
   if (signer) {
@@ -178,11 +179,7 @@ int cmd_publish(const std::string& prog, std::vector<std::string> args) {
       if (auto ok = sign_pushed(pinned[i], *built, *signer, *clients, done, published[i]); !ok)
         return report(ok.error());
   }
-  if (flags.json) {
-    fmt::print("{}\n", nlohmann::ordered_json(published).dump(2));
-    return k_exit_ok;
-  }
-  for (const std::string& name : pinned) fmt::print("{}\n", name);
+  if (flags.json) fmt::print("{}\n", nlohmann::ordered_json(published).dump(2));
   return k_exit_ok;
 }
 
