@@ -43,5 +43,8 @@ struct Feed {
 Result<Feed> parse_apk_secdb(std::string_view json, std::string_view source);
 /// Parses Debian tracker JSON, keeping only `release` (a codename). Errc::bad_format.
 Result<Feed> parse_debian_tracker(std::string_view json, std::string_view release, std::string_view source);
+/// Parses either kind, told apart by shape: an object with a "packages" array is an apk secdb,
+/// any other object Debian tracker JSON narrowed to `release` (Errc::usage when that is empty).
+Result<Feed> parse_feed(std::string_view json, std::string_view release, std::string_view source);
 
 }  // namespace wisp::vuln
