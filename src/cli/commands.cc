@@ -25,6 +25,7 @@ std::span<const Command> commands() {
       {"digest", "Print an image's digest", cmd_digest},
       {"tags", "List a repository's tags", cmd_tags},
       {"login", "Save registry credentials (checked first) in the Docker config", cmd_login},
+      {"diff", "Compare two images: packages and (with --feed) vulnerabilities added, removed, changed", cmd_diff},
       {"sbom", "Write an image's SBOM (SPDX 2.3 or CycloneDX 1.6) from its package databases", cmd_sbom},
       {"sign", "Sign images in a registry with a cosign key (sha256-<hex>.sig)", cmd_sign},
       {"verify", "Verify an image's cosign signatures with a public key", cmd_verify},

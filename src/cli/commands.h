@@ -25,6 +25,7 @@ int cmd_manifest(const std::string& prog, std::vector<std::string> args);
 int cmd_digest(const std::string& prog, std::vector<std::string> args);
 int cmd_tags(const std::string& prog, std::vector<std::string> args);
 int cmd_login(const std::string& prog, std::vector<std::string> args);
+int cmd_diff(const std::string& prog, std::vector<std::string> args);
 int cmd_sbom(const std::string& prog, std::vector<std::string> args);
 int cmd_sign(const std::string& prog, std::vector<std::string> args);
 int cmd_verify(const std::string& prog, std::vector<std::string> args);

@@ -1,0 +1,165 @@
+// wisp diff FROM TO: what changed between two images, as `chainctl images diff` reports it —
+// packages added, removed and changed, and (with --feed) vulnerabilities added and removed —
+// plus size and layers. Both images are read from any location (registry, layout, archive).
+#include <map>
+
+#include <fmt/format.h>
+
+#include "base/log.h"
+#include "build/arch.h"
+#include "cli/command.h"
+#include "cli/commands.h"
+#include "cli/image_contents.h"
+#include "cli/registry_common.h"
+#include "diff/diff_output.h"
+#include "diff/image_diff.h"
+#include "pkg/repo/fetcher.h"
+#include "registry/copy.h"
+#include "vuln/feed.h"
+#include "vuln/match.h"
+
+namespace wisp::cli {
+namespace {
+
+/// A feed's bytes as fetched; parsed per image, since Debian tracker JSON is narrowed to the
+/// image's release when it is parsed.
+struct FeedText {
+  std::string source;
+  std::string bytes;
+};
+
+Result<std::vector<FeedText>> fetch_feeds(const std::vector<std::string>& locations,
+                                          pkg::repo::FetcherOptions options) {
+  std::vector<FeedText> out;
+  if (locations.empty()) return out;
+  TRY_ASSIGN(auto fetcher, pkg::repo::Fetcher::create(std::move(options)));
+  for (const auto& location : locations) {
+    TRY_ASSIGN_CTX(std::string bytes, fetcher->fetch(location), "--feed");
+    out.push_back({location, std::move(bytes)});
+  }
+  return out;
+}
+
+/// The Debian codename Debian tracker feeds are narrowed to; empty for other distros.
+std::string debian_release(const sbom::ImageContents& image) {
+  if (!image.os || image.os->id != "debian") return {};
+  if (!image.os->version_codename.empty()) return image.os->version_codename;
+  // Older os-release files lack VERSION_CODENAME; the stable releases' numbers are fixed.
+  static const std::map<std::string, std::string, std::less<>> k_codenames = {
+      {"10", "buster"}, {"11", "bullseye"}, {"12", "bookworm"}, {"13", "trixie"}, {"14", "forky"}};
+  auto it = k_codenames.find(image.os->version_id);
+  return it == k_codenames.end() ? std::string{} : it->second;
+}
+
+/// The feeds that apply to `image`: every apk secdb (match_image skips other distros' ones), and
+/// Debian tracker feeds narrowed to its release (skipped for images that are not Debian).
+Result<std::vector<vuln::Feed>> feeds_for(const std::vector<FeedText>& texts, const sbom::ImageContents& image) {
+  std::vector<vuln::Feed> out;
+  std::string release = debian_release(image);
+  for (const auto& text : texts) {
+    auto feed = vuln::parse_feed(text.bytes, release, text.source);
+    if (!feed && release.empty() && feed.error().code == Errc::usage) {
+      log::debug("{}: a Debian feed, and the image is not a Debian release: skipped", text.source);
+      continue;
+    }
+    if (!feed) return std::unexpected(feed.error());
+    out.push_back(std::move(*feed));
+  }
+  return out;
+}
+
+/// --platform OS/ARCH[/VARIANT] or --arch, as the arch read_image_contents takes; linux/amd64
+/// (chainctl's default) when neither is given.
+Result<std::string> selected_arch(const std::string& platform, const std::string& arch) {
+  if (!platform.empty() && !arch.empty()) return fail(Errc::usage, "--platform and --arch exclude each other");
+  if (!arch.empty()) {
+    TRY_ASSIGN(build::Arch parsed, build::parse_arch(arch));
+    return parsed.apk;
+  }
+  if (platform.empty()) return std::string{"x86_64"};
+  TRY_ASSIGN(oci::Platform p, registry::parse_platform(platform));
+  if (p.os != "linux") return fail(Errc::usage, "--platform {}: only linux images hold packages", platform);
+  if (!p.variant.empty()) {
+    if (auto with_variant = build::parse_arch(p.architecture + "/" + p.variant)) return with_variant->apk;
+  }
+  TRY_ASSIGN(build::Arch parsed, build::parse_arch(p.architecture));
+  return parsed.apk;
+}
+
+Result<std::vector<std::string>> selected_types(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& value : values) {
+    if (value == "-") return std::vector<std::string>{};  // chainctl's "every type"
+    if (value != "apk" && value != "deb" && value != "oci")
+      return fail(Errc::usage, "--artifact-types: '{}' is not apk, deb, oci or -", value);
+    out.push_back(value);
+  }
+  return out;
+}
+
+}  // namespace
+
+int cmd_diff(const std::string& prog, std::vector<std::string> args) {
+  CLI::App app{"Compare two images: packages added, removed and changed (matched by purl without\n"
+               "the version, as `chainctl images diff` does), vulnerabilities added and removed\n"
+               "(with --feed: apk secdb or Debian security tracker JSON), size and layers.\n"
+               "FROM and TO are registry references ([docker://]REGISTRY/REPO[:TAG|@DIGEST]),\n"
+               "oci:DIR[:TAG], docker-archive:FILE or paths. JSON (chainctl's shape) by default.",
+               prog};
+  std::string from_text, to_text, platform, arch, format = "json";
+  std::vector<std::string> types = {"apk", "deb"}, feeds;
+  RegistryFlags flags;
+  pkg::repo::FetcherOptions fetch_options;
+  app.add_option("from", from_text, "The image compared against (the older one)")->required();
+  app.add_option("to", to_text, "The image compared (the newer one)")->required();
+  app.add_option("--platform", platform, "The platform of multi-arch images: OS/ARCH[/VARIANT] (default linux/amd64)");
+  app.add_option("--arch", arch, "The architecture, apk or OCI spelling (instead of --platform)");
+  app.add_option("-o,--output", format, "json, markdown or text")->check(CLI::IsMember({"json", "markdown", "md", "text"}));
+  app.add_option("-t,--artifact-types", types, "Package types compared: apk, deb, oci (the images themselves); - for all")
+      ->delimiter(',');
+  app.add_option("--feed", feeds, "Security feed (apk secdb or Debian tracker JSON), path or URL; repeatable");
+  app.add_option("--cache-dir", fetch_options.cache_dir, "Download cache for --feed URLs");
+  app.add_flag("--offline", fetch_options.offline, "Use only cached copies of --feed URLs");
+  app.add_option("--ca-cert", flags.ca_cert, "Also trust the CA certificates in this PEM file (registries)");
+  app.add_flag("--insecure", flags.insecure, "Accept any TLS certificate and allow plain HTTP (registries)");
+  if (auto rc = parse(app, std::move(args))) return *rc;
+
+  auto image_arch = selected_arch(platform, arch);
+  if (!image_arch) return report(image_arch.error());
+  auto artifact_types = selected_types(types);
+  if (!artifact_types) return report(artifact_types.error());
+  diff::DiffOptions options{.artifact_types = *artifact_types};
+
+  auto feed_texts = fetch_feeds(feeds, std::move(fetch_options));
+  if (!feed_texts) return report(feed_texts.error());
+  auto from = read_image_contents(from_text, *image_arch, flags);
+  if (!from) return report(from.error());
+  auto to = read_image_contents(to_text, *image_arch, flags);
+  if (!to) return report(to.error());
+
+  diff::ImageDiff result;
+  if (feeds.empty()) {
+    result = diff::diff_images(*from, *to, options);
+    result.warnings.push_back("no --feed given: vulnerabilities not compared");
+  } else {
+    auto from_feeds = feeds_for(*feed_texts, *from);
+    if (!from_feeds) return report(from_feeds.error().wrap(from_text));
+    // Parsing a Debian tracker feed is the slow part: once when both images share a release.
+    auto to_feeds = debian_release(*to) == debian_release(*from) ? from_feeds : feeds_for(*feed_texts, *to);
+    if (!to_feeds) return report(to_feeds.error().wrap(to_text));
+    result = diff::diff_images(*from, *to, vuln::match_image(*from, *from_feeds), vuln::match_image(*to, *to_feeds),
+                               options);
+  }
+  result.from.location = from_text;
+  result.to.location = to_text;
+
+  if (format == "json")
+    fmt::print("{}", diff::write_json(result));
+  else if (format == "text")
+    fmt::print("{}", diff::write_text(result));
+  else
+    fmt::print("{}", diff::write_markdown(result));
+  return k_exit_ok;
+}
+
+}  // namespace wisp::cli
