@@ -119,6 +119,7 @@ OsRelease parse_os_release(std::string_view text) {
     else if (key == "VERSION_ID") out.version_id = value;
     else if (key == "PRETTY_NAME") out.pretty_name = value;
     else if (key == "HOME_URL") out.home_url = value;
+    else if (key == "VERSION_CODENAME") out.version_codename = value;
   }
   return out;
 }

@@ -40,6 +40,7 @@ struct OsRelease {
   std::string version_id;   // "20230201", "3.19.1", "12"
   std::string pretty_name;
   std::string home_url;
+  std::string version_codename;  // "bookworm"; empty when not recorded (Wolfi, Alpine)
 };
 
 struct Layer {

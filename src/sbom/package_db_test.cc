@@ -159,6 +159,8 @@ TEST(OsRelease, ReadsQuotedValues) {
   EXPECT_EQ(os.name, "Wolfi");
   EXPECT_EQ(os.version_id, "20230201");
   EXPECT_EQ(os.pretty_name, "Wolfi \"x\"");
+  EXPECT_EQ(os.version_codename, "");
+  EXPECT_EQ(parse_os_release("ID=debian\nVERSION_CODENAME=bookworm\n").version_codename, "bookworm");
 }
 
 }  // namespace
