@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include "base/log.h"
 #include "build/arch.h"
 #include "cli/command.h"
 #include "cli/commands.h"
@@ -40,7 +39,7 @@ Result<std::vector<FeedText>> fetch_feeds(const std::vector<std::string>& locati
   return out;
 }
 
-/// The Debian codename Debian tracker feeds are narrowed to; empty for other distros.
+/// A Debian image's release codename; empty when it cannot be told or the image is not Debian.
 std::string debian_release(const sbom::ImageContents& image) {
   if (!image.os || image.os->id != "debian") return {};
   if (!image.os->version_codename.empty()) return image.os->version_codename;
@@ -51,17 +50,23 @@ std::string debian_release(const sbom::ImageContents& image) {
   return it == k_codenames.end() ? std::string{} : it->second;
 }
 
+/// The release Debian tracker feeds are narrowed to for `image`. For an image that is not
+/// Debian, one that does not exist: the feeds are still parsed (a broken feed is an error
+/// whatever the image) but keep nothing.
+std::string feed_release(const sbom::ImageContents& image) {
+  return image.os && image.os->id == "debian" ? debian_release(image) : std::string{"(not debian)"};
+}
+
 /// The feeds that apply to `image`: every apk secdb (match_image skips other distros' ones), and
-/// Debian tracker feeds narrowed to its release (skipped for images that are not Debian).
+/// Debian tracker feeds narrowed to feed_release().
 Result<std::vector<vuln::Feed>> feeds_for(const std::vector<FeedText>& texts, const sbom::ImageContents& image) {
   std::vector<vuln::Feed> out;
-  std::string release = debian_release(image);
+  std::string release = feed_release(image);
   for (const auto& text : texts) {
     auto feed = vuln::parse_feed(text.bytes, release, text.source);
-    if (!feed && release.empty() && feed.error().code == Errc::usage) {
-      log::debug("{}: a Debian feed, and the image is not a Debian release: skipped", text.source);
-      continue;
-    }
+    if (!feed && feed.error().code == Errc::usage)
+      return fail(Errc::usage, "{}: a Debian tracker feed, and the image's os-release names no release codename",
+                  text.source);
     if (!feed) return std::unexpected(feed.error());
     out.push_back(std::move(*feed));
   }
@@ -145,7 +150,7 @@ int cmd_diff(const std::string& prog, std::vector<std::string> args) {
     auto from_feeds = feeds_for(*feed_texts, *from);
     if (!from_feeds) return report(from_feeds.error().wrap(from_text));
     // Parsing a Debian tracker feed is the slow part: once when both images share a release.
-    auto to_feeds = debian_release(*to) == debian_release(*from) ? from_feeds : feeds_for(*feed_texts, *to);
+    auto to_feeds = feed_release(*to) == feed_release(*from) ? from_feeds : feeds_for(*feed_texts, *to);
     if (!to_feeds) return report(to_feeds.error().wrap(to_text));
     result = diff::diff_images(*from, *to, vuln::match_image(*from, *from_feeds), vuln::match_image(*to, *to_feeds),
                                options);

@@ -165,9 +165,10 @@ std::string write_text(const ImageDiff& diff) {
   auto image_line = [&](std::string_view label, const ImageFacts& f) {
     std::string what = f.arch;
     if (!f.os.empty()) what += (what.empty() ? "" : ", ") + f.os;
-    out += fmt::format("{} {}{}{}: {} packages, {} layers, {}\n", label, image_name(f, f.digest),
+    out += fmt::format("{} {}{}{}: {} package{}, {} layer{}, {}\n", label, image_name(f, f.digest),
                        f.location.empty() || f.digest.empty() ? "" : "@" + f.digest,
-                       what.empty() ? "" : " (" + what + ")", f.packages, f.layers, human_size(f.size));
+                       what.empty() ? "" : " (" + what + ")", f.packages, f.packages == 1 ? "" : "s", f.layers,
+                       f.layers == 1 ? "" : "s", human_size(f.size));
   };
   image_line("FROM", diff.from);
   image_line("TO  ", diff.to);

@@ -82,7 +82,7 @@ TEST(DiffImagesOutput, TextSummarises) {
   d.vulnerabilities_compared = true;
   d.vulnerabilities_removed = {{"CVE-2023-1", "", "High"}};
   std::string text = write_text(d);
-  EXPECT_NE(text.find("FROM oci:a@sha256:aa (x86_64, wolfi 1): 2 packages, 1 layers, 2.0 kB\n"), std::string::npos)
+  EXPECT_NE(text.find("FROM oci:a@sha256:aa (x86_64, wolfi 1): 2 packages, 1 layer, 2.0 kB\n"), std::string::npos)
       << text;
   EXPECT_NE(text.find("size -500 B, layers +1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("packages: 1 added, 1 removed, 1 changed\n  + zlib 1.3-r0\n  - a|b 1-r0\n"
