@@ -125,8 +125,9 @@ int cmd_scan(const std::string& prog, std::vector<std::string> args) {
   app.add_option("--feed", feed_locations, "A feed: a file or an http(s):// URL (repeatable)")->required();
   app.add_option("--release", release, "Debian release codename for tracker feeds (default: the image's)");
   app.add_option("-o,--output", output, "table or json")->check(CLI::IsMember({"table", "json"}));
-  app.add_option("--fail-on", fail_on, "Exit 1 when a match has at least this severity")
-      ->check(CLI::IsMember({"negligible", "low", "medium", "high", "critical"}));
+  // apk secdb records no severities: "unknown" (any match) is the level that can fail on them.
+  app.add_option("--fail-on", fail_on, "Exit 1 when a match has at least this severity (unknown: any match)")
+      ->check(CLI::IsMember({"unknown", "negligible", "low", "medium", "high", "critical"}));
   app.add_flag("--only-fixed", only_fixed, "Only matches that have a fix");
   flags.add_to(app);
   if (auto rc = parse(app, std::move(args))) return *rc;

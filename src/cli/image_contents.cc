@@ -43,12 +43,14 @@ Result<OpenedImage> pull_to_layout(const std::string& location, const std::strin
   registry::ImageLocation to;
   to.kind = registry::TransportKind::oci;
   to.path = layout.string();
+  // Tagged with the reference so the image keeps its name (SBOM name, pkg:oci repository_url).
+  to.tag = from.reference.tag.empty() ? from.reference.name() : from.reference.name() + ":" + from.reference.tag;
   to.text = "oci:" + to.path;
   auto clients = make_clients(flags);
   RegistryFlags quiet = flags;
   quiet.json = true;  // no progress bar: the command's own output follows
   TRY(run_copy(from, to, *clients, quiet, platform, "pull"));
-  sbom::ImageRef ref{sbom::ImageRef::Kind::oci_layout, layout, ""};
+  sbom::ImageRef ref{sbom::ImageRef::Kind::oci_layout, layout, to.tag};
   TRY_ASSIGN(opened.source, sbom::ImageSource::open(ref));
   return opened;
 }
