@@ -65,7 +65,7 @@ Result<OpenedImage> open_image(const std::string& location, const std::string& a
   }
   OpenedImage opened;
   TRY_ASSIGN(sbom::ImageRef ref, sbom::parse_image_ref(location));
-  TRY_ASSIGN_CTX(opened.source, sbom::ImageSource::open(ref), "{}", location);
+  TRY_ASSIGN(opened.source, sbom::ImageSource::open(ref));  // its errors name the path
   return opened;
 }
 
