@@ -27,6 +27,7 @@ std::span<const Command> commands() {
       {"login", "Save registry credentials (checked first) in the Docker config", cmd_login},
       {"diff", "Compare two images: packages and (with --feed) vulnerabilities added, removed, changed", cmd_diff},
       {"sbom", "Write an image's SBOM (SPDX 2.3 or CycloneDX 1.6) from its package databases", cmd_sbom},
+      {"scan", "List an image's known vulnerabilities from apk secdb or Debian tracker feeds", cmd_scan},
       {"sign", "Sign images in a registry with a cosign key (sha256-<hex>.sig)", cmd_sign},
       {"verify", "Verify an image's cosign signatures with a public key", cmd_verify},
       {"attest", "Attest an image (SBOM, provenance...) with a cosign key (sha256-<hex>.att)", cmd_attest},

@@ -27,6 +27,7 @@ int cmd_tags(const std::string& prog, std::vector<std::string> args);
 int cmd_login(const std::string& prog, std::vector<std::string> args);
 int cmd_diff(const std::string& prog, std::vector<std::string> args);
 int cmd_sbom(const std::string& prog, std::vector<std::string> args);
+int cmd_scan(const std::string& prog, std::vector<std::string> args);
 int cmd_sign(const std::string& prog, std::vector<std::string> args);
 int cmd_verify(const std::string& prog, std::vector<std::string> args);
 int cmd_attest(const std::string& prog, std::vector<std::string> args);
