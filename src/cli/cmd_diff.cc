@@ -59,14 +59,16 @@ std::string feed_release(const sbom::ImageContents& image) {
 
 /// The feeds that apply to `image`: every apk secdb (match_image skips other distros' ones), and
 /// Debian tracker feeds narrowed to feed_release().
-Result<std::vector<vuln::Feed>> feeds_for(const std::vector<FeedText>& texts, const sbom::ImageContents& image) {
+/// Errors name the feed; `location` names the image when it is the image that is lacking.
+Result<std::vector<vuln::Feed>> feeds_for(const std::vector<FeedText>& texts, const sbom::ImageContents& image,
+                                          const std::string& location) {
   std::vector<vuln::Feed> out;
   std::string release = feed_release(image);
   for (const auto& text : texts) {
     auto feed = vuln::parse_feed(text.bytes, release, text.source);
     if (!feed && feed.error().code == Errc::usage)
-      return fail(Errc::usage, "{}: a Debian tracker feed, and the image's os-release names no release codename",
-                  text.source);
+      return fail(Errc::usage, "{}: a Debian tracker feed, and the os-release of {} names no release codename",
+                  text.source, location);
     if (!feed) return std::unexpected(feed.error());
     out.push_back(std::move(*feed));
   }
@@ -147,11 +149,11 @@ int cmd_diff(const std::string& prog, std::vector<std::string> args) {
     result = diff::diff_images(*from, *to, options);
     result.warnings.push_back("no --feed given: vulnerabilities not compared");
   } else {
-    auto from_feeds = feeds_for(*feed_texts, *from);
-    if (!from_feeds) return report(from_feeds.error().wrap(from_text));
+    auto from_feeds = feeds_for(*feed_texts, *from, from_text);
+    if (!from_feeds) return report(from_feeds.error());
     // Parsing a Debian tracker feed is the slow part: once when both images share a release.
-    auto to_feeds = feed_release(*to) == feed_release(*from) ? from_feeds : feeds_for(*feed_texts, *to);
-    if (!to_feeds) return report(to_feeds.error().wrap(to_text));
+    auto to_feeds = feed_release(*to) == feed_release(*from) ? from_feeds : feeds_for(*feed_texts, *to, to_text);
+    if (!to_feeds) return report(to_feeds.error());
     result = diff::diff_images(*from, *to, vuln::match_image(*from, *from_feeds), vuln::match_image(*to, *to_feeds),
                                options);
   }

@@ -3,7 +3,8 @@
 # versions (one pinned to the older): one package added, one removed, one changed, as chainctl's
 # JSON, markdown and text; an image against itself is an empty diff; with a generated apk secdb
 # the vulnerability the upgrade fixes is "removed" and the one the new package brings "added";
-# FROM and TO from a layout, a docker archive and a registry; bad input fails in one line.
+# a Debian tracker feed does the same for tiny Debian images; FROM and TO from a layout, a docker
+# archive and a registry; bad input fails in one line.
 source "$(dirname "$0")/lib.sh"
 export SOURCE_DATE_EPOCH=1700000000
 mini=$TESTDATA/apk/apko-mini-repo
@@ -154,6 +155,32 @@ expect_exit 0 "$WISP" diff "oci:$WORK/a" "oci:$WORK/a" --feed "$WORK/secdb.json"
   || fail "same image, vulns: $OUT"
 pass
 
+# Debian: tiny distroless-style images (status.d) and a Debian security tracker feed keyed on
+# the source package; the upgrade to 1.0-2 fixes CVE-2099-1000, urgency high.
+expect_exit 0 python3 "$ROOT/tests/e2e/diff_deb_layout.py" "$WORK/deb"
+cat >"$WORK/tracker.json" <<'JSON'
+{"foo": {"CVE-2099-1000": {"description": "a flaw", "scope": "local",
+  "releases": {"bookworm": {"status": "resolved", "fixed_version": "1.0-2", "urgency": "high"}}}}}
+JSON
+expect_exit 0 "$WISP" diff "oci:$WORK/deb:d1" "oci:$WORK/deb:d2" --feed "$WORK/tracker.json" --feed "$WORK/secdb.json"
+[ "$(jq -c '[.packages.changed[] | [.name, .previous.version, .current.version]]' <<<"$OUT")" \
+  = '[["libfoo1","1.0-1","1.0-2"]]' ] || fail "deb changed: $OUT"
+pass
+[ "$(jq -c '.vulnerabilities' <<<"$OUT")" \
+  = '{"added":[],"removed":[{"id":"CVE-2099-1000","reference":"debian:distro:debian:12","severity":"High"}]}' ] \
+  || fail "deb vulns: $OUT"
+pass
+# A Debian image against an apk one: nothing matches, and a warning says why.
+expect_exit 0 "$WISP" diff "oci:$WORK/deb:d1" "oci:$WORK/a" --feed "$WORK/tracker.json"
+[ "$(jq -c '[.packages.added, .packages.removed] | map(length)' <<<"$OUT")" = '[4,1]' ] || fail "deb vs apk: $OUT"
+pass
+expect_contains "$(jq -r '.warnings[]' <<<"$OUT")" "different distros"
+# A Debian image whose os-release names no release cannot use a tracker feed; without feeds it diffs.
+expect_exit 2 "$WISP" diff "oci:$WORK/deb:d1" "oci:$WORK/deb:nocodename" --feed "$WORK/tracker.json"
+expect_one_line "$ERR"
+expect_contains "$ERR" "names no release codename"
+expect_exit 0 "$WISP" diff "oci:$WORK/deb:d1" "oci:$WORK/deb:nocodename"
+
 # Bad input: one line, usage errors exit 2, the rest 1.
 expect_exit 1 "$WISP" diff "oci:$WORK/a" "oci:$WORK/nope"
 expect_one_line "$ERR"
@@ -170,7 +197,7 @@ expect_exit 2 "$WISP" diff "oci:$WORK/a"
 echo '{"packages": 3}' >"$WORK/bad-feed.json"
 expect_exit 1 "$WISP" diff "oci:$WORK/a" "oci:$WORK/b" --feed "$WORK/bad-feed.json"
 expect_one_line "$ERR"
-expect_contains "$ERR" "bad-feed.json"
+expect_contains "$ERR" "error: $WORK/bad-feed.json: "
 expect_exit 1 "$WISP" diff "oci:$WORK/a" "oci:$WORK/b" --feed "$WORK/missing.json"
 expect_one_line "$ERR"
 
