@@ -82,7 +82,7 @@ Result<LayoutReader> LayoutReader::open(const fs::path& dir) {
 
   LayoutReader reader;
   reader.m_dir = dir;
-  TRY_ASSIGN_CTX(std::string index, read_file(dir / "index.json", k_max_index_size), "{}", dir.string());
+  TRY_ASSIGN(std::string index, read_file(dir / "index.json", k_max_index_size));  // names the file
   TRY_ASSIGN_CTX(reader.m_index, parse_index(index), "{}", (dir / "index.json").string());
   return reader;
 }

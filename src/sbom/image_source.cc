@@ -370,7 +370,7 @@ Result<ImageRef> parse_image_ref(std::string_view text) {
 
 Result<std::unique_ptr<ImageSource>> ImageSource::open(const ImageRef& ref) {
   if (ref.kind == ImageRef::Kind::oci_layout) {
-    TRY_ASSIGN_CTX(oci::LayoutReader reader, oci::LayoutReader::open(ref.path), "{}", ref.path.string());
+    TRY_ASSIGN(oci::LayoutReader reader, oci::LayoutReader::open(ref.path));  // its errors name the path
     oci::Index top = reader.index();
     auto blobs = std::make_unique<LayoutBlobs>(std::move(reader));
     TRY_ASSIGN_CTX(Selection selection, select(top, ref.tag, *blobs), "{}", ref.path.string());
