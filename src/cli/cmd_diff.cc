@@ -8,47 +8,17 @@
 #include "build/arch.h"
 #include "cli/command.h"
 #include "cli/commands.h"
+#include "cli/feeds.h"
 #include "cli/image_contents.h"
 #include "cli/registry_common.h"
 #include "diff/diff_output.h"
 #include "diff/image_diff.h"
-#include "pkg/repo/fetcher.h"
 #include "registry/copy.h"
 #include "vuln/feed.h"
 #include "vuln/match.h"
 
 namespace wisp::cli {
 namespace {
-
-/// A feed's bytes as fetched; parsed per image, since Debian tracker JSON is narrowed to the
-/// image's release when it is parsed.
-struct FeedText {
-  std::string source;
-  std::string bytes;
-};
-
-Result<std::vector<FeedText>> fetch_feeds(const std::vector<std::string>& locations,
-                                          pkg::repo::FetcherOptions options) {
-  std::vector<FeedText> out;
-  if (locations.empty()) return out;
-  TRY_ASSIGN(auto fetcher, pkg::repo::Fetcher::create(std::move(options)));
-  for (const auto& location : locations) {
-    TRY_ASSIGN_CTX(std::string bytes, fetcher->fetch(location), "--feed");
-    out.push_back({location, std::move(bytes)});
-  }
-  return out;
-}
-
-/// A Debian image's release codename; empty when it cannot be told or the image is not Debian.
-std::string debian_release(const sbom::ImageContents& image) {
-  if (!image.os || image.os->id != "debian") return {};
-  if (!image.os->version_codename.empty()) return image.os->version_codename;
-  // Older os-release files lack VERSION_CODENAME; the stable releases' numbers are fixed.
-  static const std::map<std::string, std::string, std::less<>> k_codenames = {
-      {"10", "buster"}, {"11", "bullseye"}, {"12", "bookworm"}, {"13", "trixie"}, {"14", "forky"}};
-  auto it = k_codenames.find(image.os->version_id);
-  return it == k_codenames.end() ? std::string{} : it->second;
-}
 
 /// The release Debian tracker feeds are narrowed to for `image`. For an image that is not
 /// Debian, one that does not exist: the feeds are still parsed (a broken feed is an error
@@ -62,17 +32,10 @@ std::string feed_release(const sbom::ImageContents& image) {
 /// Errors name the feed; `location` names the image when it is the image that is lacking.
 Result<std::vector<vuln::Feed>> feeds_for(const std::vector<FeedText>& texts, const sbom::ImageContents& image,
                                           const std::string& location) {
-  std::vector<vuln::Feed> out;
-  std::string release = feed_release(image);
-  for (const auto& text : texts) {
-    auto feed = vuln::parse_feed(text.bytes, release, text.source);
-    if (!feed && feed.error().code == Errc::usage)
-      return fail(Errc::usage, "{}: a Debian tracker feed, and the os-release of {} names no release codename",
-                  text.source, location);
-    if (!feed) return std::unexpected(feed.error());
-    out.push_back(std::move(*feed));
-  }
-  return out;
+  auto feeds = parse_feeds(texts, feed_release(image));
+  if (!feeds && feeds.error().code == Errc::usage)
+    return fail(Errc::usage, "{}, and the os-release of {} names no release codename", feeds.error().message, location);
+  return feeds;
 }
 
 /// --platform OS/ARCH[/VARIANT] or --arch, as the arch read_image_contents takes; linux/amd64

@@ -9,30 +9,15 @@
 #include "cli/command.h"
 #include "cli/commands.h"
 #include "cli/image_contents.h"
-#include "pkg/repo/fetcher.h"
+#include "cli/feeds.h"
 #include "vuln/match.h"
+#include "vuln/severity.h"
 
 namespace wisp::cli {
 namespace {
 
-constexpr std::array<std::string_view, 6> k_severities{"Unknown", "Negligible", "Low", "Medium", "High", "Critical"};
-
-size_t severity_rank(std::string_view severity) {
-  for (size_t i = 0; i < k_severities.size(); ++i)
-    if (k_severities[i] == severity) return i;
-  return 0;
-}
-
-Result<std::vector<vuln::Feed>> load_feeds(const std::vector<std::string>& locations, const std::string& release) {
-  TRY_ASSIGN(auto fetcher, pkg::repo::Fetcher::create({}));
-  std::vector<vuln::Feed> feeds;
-  for (const std::string& location : locations) {
-    TRY_ASSIGN(std::string text, fetcher->fetch(location));
-    TRY_ASSIGN(vuln::Feed feed, vuln::parse_feed(text, release, location));
-    feeds.push_back(std::move(feed));
-  }
-  return feeds;
-}
+using vuln::k_severities;
+using vuln::severity_rank;
 
 void print_table(const std::vector<vuln::Finding>& findings) {
   std::vector<const vuln::Finding*> rows;
@@ -135,8 +120,9 @@ int cmd_scan(const std::string& prog, std::vector<std::string> args) {
 
   auto image = read_image_contents(ref, arch, flags);
   if (!image) return report(image.error());
-  if (release.empty() && image->os) release = image->os->version_codename;
-  auto feeds = load_feeds(feed_locations, release);
+  auto texts = fetch_feeds(feed_locations, {});
+  if (!texts) return report(texts.error());
+  auto feeds = parse_feeds(*texts, release.empty() ? debian_release(*image) : release);
   if (!feeds) return report(feeds.error());
 
   std::vector<vuln::Finding> findings = vuln::match_image(*image, *feeds);

@@ -1,7 +1,6 @@
 #include "diff/image_diff.h"
 
 #include <algorithm>
-#include <array>
 #include <map>
 #include <tuple>
 
@@ -9,6 +8,7 @@
 
 #include "sbom/naming.h"
 #include "sbom/purl.h"
+#include "vuln/severity.h"
 
 namespace wisp::diff {
 namespace {
@@ -84,7 +84,7 @@ std::map<std::string, VulnerabilityEntry> keyed_vulnerabilities(const std::vecto
   for (const auto& finding : findings) {
     if (!options.artifact_types.empty() && !type_selected(purl_type(finding.purl), options)) continue;
     auto [it, inserted] = out.try_emplace(finding.id, VulnerabilityEntry{finding.id, finding.namespace_, finding.severity});
-    if (!inserted && severity_rank(finding.severity) > severity_rank(it->second.severity))
+    if (!inserted && vuln::severity_rank(finding.severity) > vuln::severity_rank(it->second.severity))
       it->second.severity = finding.severity;
     if (it->second.severity.empty()) it->second.severity = "Unknown";
   }
@@ -111,13 +111,6 @@ std::string package_key(std::string_view purl) {
   parsed->version.clear();
   std::erase_if(parsed->qualifiers, [](const auto& qualifier) { return qualifier.first != "arch"; });
   return sbom::to_string(*parsed);
-}
-
-int severity_rank(std::string_view severity) {
-  static constexpr std::array<std::string_view, 6> k_order = {"Unknown", "Negligible", "Low",
-                                                               "Medium",  "High",       "Critical"};
-  auto it = std::ranges::find(k_order, severity);
-  return it == k_order.end() ? 0 : static_cast<int>(it - k_order.begin());
 }
 
 ImageDiff diff_images(const sbom::ImageContents& from, const sbom::ImageContents& to, const DiffOptions& options) {

@@ -97,8 +97,5 @@ ImageDiff diff_images(const sbom::ImageContents& from, const sbom::ImageContents
                       const std::vector<vuln::Finding>& from_findings,
                       const std::vector<vuln::Finding>& to_findings, const DiffOptions& options);
 
-/// Severities from least to most severe ("Unknown" < "Negligible" < "Low" < "Medium" < "High"
-/// < "Critical"); anything else ranks with "Unknown".
-int severity_rank(std::string_view severity);
 
 }  // namespace wisp::diff
