@@ -36,28 +36,12 @@ Status check_layer(const sign::SignatureLayer& layer, const std::string& digest,
 Status verify_one(const SignTarget& target, const std::map<std::string, std::string>& wanted,
                   const sign::PublicKey& key, registry::ClientPool& clients) {
   const std::string& digest = target.manifest.descriptor.digest;
-  TRY_ASSIGN(std::string tag, sign::attachment_tag(digest, sign::AttachmentKind::signature));
-  TRY_ASSIGN(registry::Repository repo, attachment_repository(target.reference, clients, registry::Access::pull));
-  TRY_ASSIGN(sign::SignatureImage image, fetch_signature_image(repo, tag));
-  if (image.empty()) return fail(Errc::not_found, "no signatures found ({}:{} does not exist)", repo.name(), tag);
-
-  std::vector<std::string> verified, reasons;
-  for (size_t i = 0; i < image.layers().size(); ++i) {
-    sign::SimpleSigningPayload payload;
-    if (auto ok = check_layer(image.layers()[i], digest, wanted, key, payload); !ok) {
-      reasons.push_back(fmt::format("layer {}: {}", i, ok.error().message));
-      continue;
-    }
-    verified.push_back(sign::serialize(payload));
-  }
-  if (verified.empty())
-    return fail(Errc::bad_signature, "no matching signatures: {}", join(reasons, "; "));
-  fmt::print(stderr,
-             "\nVerification for {} --\n"
-             "The following checks were performed on each of these signatures:\n"
-             "  - The cosign claims were validated\n"
-             "  - The signatures were verified against the specified public key\n",
-             target.pinned());
+  TRY_ASSIGN(auto verified, verify_layers(target, sign::AttachmentKind::signature, "signatures", clients,
+                                          [&](const sign::SignatureLayer& layer) -> Result<std::string> {
+                                            sign::SimpleSigningPayload payload;
+                                            TRY(check_layer(layer, digest, wanted, key, payload));
+                                            return sign::serialize(payload);
+                                          }));
   fmt::print("[{}]\n", join(verified, ","));
   return {};
 }

@@ -36,31 +36,14 @@ Status check_layer(const sign::SignatureLayer& layer, std::string_view hex, cons
 
 Status verify_one(const SignTarget& target, const std::string& predicate_type, const sign::PublicKey& key,
                   registry::ClientPool& clients) {
-  const std::string& digest = target.manifest.descriptor.digest;
-  TRY_ASSIGN(std::string tag, sign::attachment_tag(digest, sign::AttachmentKind::attestation));
-  TRY_ASSIGN(registry::Repository repo, attachment_repository(target.reference, clients, registry::Access::pull));
-  TRY_ASSIGN(sign::SignatureImage image, fetch_signature_image(repo, tag));
-  if (image.empty()) return fail(Errc::not_found, "no attestations found ({}:{} does not exist)", repo.name(), tag);
-
-  std::vector<std::string> verified, reasons;
-  for (size_t i = 0; i < image.layers().size(); ++i) {
-    sign::DsseEnvelope envelope;
-    if (auto ok = check_layer(image.layers()[i], oci::digest_hex(digest), predicate_type, key, envelope); !ok) {
-      reasons.push_back(fmt::format("layer {}: {}", i, ok.error().message));
-      continue;
-    }
-    verified.push_back(sign::serialize(envelope));
-  }
-  if (verified.empty()) {
-    std::string what = predicate_type.empty() ? "" : fmt::format(" of type {}", predicate_type);
-    return fail(Errc::bad_signature, "no matching attestations{}: {}", what, join(reasons, "; "));
-  }
-  fmt::print(stderr,
-             "\nVerification for {} --\n"
-             "The following checks were performed on each of these signatures:\n"
-             "  - The cosign claims were validated\n"
-             "  - The signatures were verified against the specified public key\n",
-             target.pinned());
+  std::string hex(oci::digest_hex(target.manifest.descriptor.digest));
+  std::string what = predicate_type.empty() ? "attestations" : fmt::format("attestations of type {}", predicate_type);
+  TRY_ASSIGN(auto verified, verify_layers(target, sign::AttachmentKind::attestation, what, clients,
+                                          [&](const sign::SignatureLayer& layer) -> Result<std::string> {
+                                            sign::DsseEnvelope envelope;
+                                            TRY(check_layer(layer, hex, predicate_type, key, envelope));
+                                            return sign::serialize(envelope);
+                                          }));
   for (const std::string& line : verified) fmt::print("{}\n", line);
   return {};
 }

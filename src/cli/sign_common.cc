@@ -172,11 +172,6 @@ void print_attached(const SignTarget& target, const Attached& attached, bool jso
   fmt::print("{}\n", doc.dump());
 }
 
-void print_attached(const SignTarget& target, registry::Repository& repo, const std::string& tag, bool added,
-                    bool json) {
-  print_attached(target, Attached{fmt::format("{}/{}:{}", repo.client().registry(), repo.name(), tag), added}, json);
-}
-
 std::string predicate_timestamp() {
   if (const char* env = std::getenv("SOURCE_DATE_EPOCH"); env && *env)
     if (auto seconds = parse_i64(env)) return oci::rfc3339_utc(*seconds);
@@ -213,6 +208,32 @@ Result<sign::PublicKey> load_public_key(const std::string& path) {
   TRY_ASSIGN(std::string pem, read_file(path, k_max_key_file));  // its errors name the file
   TRY_ASSIGN_CTX(auto key, sign::PublicKey::from_pem(pem), "{}", path);
   return key;
+}
+
+Result<std::vector<std::string>> verify_layers(const SignTarget& target, sign::AttachmentKind kind,
+                                               std::string_view what, registry::ClientPool& clients,
+                                               const LayerCheck& check) {
+  const std::string& digest = target.manifest.descriptor.digest;
+  TRY_ASSIGN(std::string tag, sign::attachment_tag(digest, kind));
+  TRY_ASSIGN(registry::Repository repo, attachment_repository(target.reference, clients, registry::Access::pull));
+  TRY_ASSIGN(sign::SignatureImage image, fetch_signature_image(repo, tag));
+  const char* noun = kind == sign::AttachmentKind::signature ? "signatures" : "attestations";
+  if (image.empty()) return fail(Errc::not_found, "no {} found ({}:{} does not exist)", noun, repo.name(), tag);
+
+  std::vector<std::string> verified, reasons;
+  for (size_t i = 0; i < image.layers().size(); ++i) {
+    auto text = check(image.layers()[i]);
+    if (text) verified.push_back(std::move(*text));
+    else reasons.push_back(fmt::format("layer {}: {}", i, text.error().message));
+  }
+  if (verified.empty()) return fail(Errc::bad_signature, "no matching {}: {}", what, join(reasons, "; "));
+  fmt::print(stderr,
+             "\nVerification for {} --\n"
+             "The following checks were performed on each of these signatures:\n"
+             "  - The cosign claims were validated\n"
+             "  - The signatures were verified against the specified public key\n",
+             target.pinned());
+  return verified;
 }
 
 }  // namespace wisp::cli

@@ -3,6 +3,7 @@
 // image), reading and writing those images in a registry, key files and -a annotations.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -54,11 +55,6 @@ Result<sign::SignatureImage> fetch_signature_image(registry::Repository& repo, c
 Result<std::string> push_signature_image(registry::Repository& repo, const std::string& tag,
                                          const sign::SignatureImage& image);
 
-/// What sign and attest print for each digest: REPOSITORY@DIGEST, or with --json one object
-/// per line {"reference", "tag" (REGISTRY/REPO:sha256-<hex>.sig|.att), "added"}.
-void print_attached(const SignTarget& target, registry::Repository& repo, const std::string& tag, bool added,
-                    bool json);
-
 /// Where one signature or attestation went.
 struct Attached {
   std::string tag_reference;  // REGISTRY/REPO:sha256-<hex>.sig|.att
@@ -83,7 +79,8 @@ Result<Attached> attest_digest(const SignTarget& target, const std::string& pred
                                const std::string& predicate, bool replace, const sign::PrivateKey& key,
                                registry::ClientPool& clients);
 
-/// print_attached() for a finished sign_digest()/attest_digest().
+/// What sign and attest print for each digest: REPOSITORY@DIGEST, or with --json one object
+/// per line {"reference", "tag" (REGISTRY/REPO:sha256-<hex>.sig|.att), "added"}.
 void print_attached(const SignTarget& target, const Attached& attached, bool json);
 
 /// The Timestamp of a custom predicate: $SOURCE_DATE_EPOCH when set (reproducible), else now.
@@ -95,5 +92,16 @@ Result<std::map<std::string, std::string>> parse_annotations(const std::vector<s
 /// A cosign.key (encrypted: the password as cosign reads it) or an unencrypted PEM key.
 Result<sign::PrivateKey> load_private_key(const std::string& path);
 Result<sign::PublicKey> load_public_key(const std::string& path);
+
+/// Checks one layer of a .sig/.att image: the text to print for it when it verifies, else why not.
+using LayerCheck = std::function<Result<std::string>(const sign::SignatureLayer&)>;
+
+/// What verify and verify-attestation share: reads `target`'s .sig or .att image, runs `check`
+/// on every layer and returns the texts of those that pass. Errc::not_found when there is no
+/// such image; Errc::bad_signature naming each layer's reason when none passes (`what`: e.g.
+/// "signatures", "attestations of type URI"). On success prints cosign's summary on stderr.
+Result<std::vector<std::string>> verify_layers(const SignTarget& target, sign::AttachmentKind kind,
+                                               std::string_view what, registry::ClientPool& clients,
+                                               const LayerCheck& check);
 
 }  // namespace wisp::cli
